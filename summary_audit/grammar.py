@@ -1,0 +1,212 @@
+"""The Lark grammar of summary cells, loaded once, and what its parse trees mean.
+
+`grammars/summary.lark` is the single definition of what a cell, a row and a totals line
+are; this module turns its parses into plain Python values (shapes as tuples, counts as
+ints, inbound references as `Inbound`). Cell texts repeat a lot in real tables (`0`,
+`(None, 7, 7, 128)`), so parses are memoized per (start symbol, text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, List, Optional, Tuple
+
+from lark import Lark, Token, Transformer, UnexpectedInput
+
+from .model import Inbound, OutputShape
+
+START_SYMBOLS = ("rows", "layer_cell", "shape_cell", "params_cell", "connected_cell",
+                 "trainable_cell", "model_line", "totals_line")
+
+UNIT_BYTES = {"B": 1, "BYTE": 1, "BYTES": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3,
+              "TB": 1024 ** 4, "KIB": 1024, "MIB": 1024 ** 2, "GIB": 1024 ** 3, "TIB": 1024 ** 4}
+
+
+class CellError(ValueError):
+    """A cell the grammar does not accept; `column` is 0-based inside the cell text."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass(frozen=True)
+class LayerCell:
+    name: Optional[str]
+    type: Optional[str]
+    #: the type lost its closing parenthesis or ends in `…`: the printer cut it.
+    type_cut: bool
+    nested: bool
+
+
+@dataclass(frozen=True)
+class ShapeCell:
+    shape: OutputShape
+    #: a shape missing its closing bracket: its last dimension may be cut too.
+    cut: bool
+
+
+@dataclass(frozen=True)
+class ParamsCell:
+    count: int
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class TotalsLine:
+    kind: str  # total / trainable / non_trainable / optimizer
+    count: int
+    size_bytes: Optional[float]
+
+
+@dataclass(frozen=True)
+class StreamRow:
+    layer: LayerCell
+    shape: ShapeCell
+    params: ParamsCell
+    inbound: Tuple[Inbound, ...]
+    trainable: Optional[bool]
+
+
+def _count(token: Token) -> int:
+    return int(str(token).replace(",", ""))
+
+
+def _inbound(text: str) -> Inbound:
+    """`lstm[0][1]` → Inbound('lstm', 0, 1); a bare or cut name keeps only the layer."""
+    head, _, rest = text.partition("[")
+    indexes = [int(part) for part in rest.replace("…", "").replace("[", "").split("]") if part.isdigit()]
+    node = indexes[0] if indexes else None
+    tensor = indexes[1] if len(indexes) > 1 else None
+    return Inbound(layer=head, node=node, tensor=tensor, text=text)
+
+
+class _ToValues(Transformer):
+    """Parse tree → plain values; runs inline with the LALR parser."""
+
+    def layer_cell(self, children: List[Any]) -> LayerCell:
+        nested = any(isinstance(c, Token) and c.type == "NEST" for c in children)
+        name = next((str(c) for c in children if isinstance(c, Token) and c.type == "NAME"), None)
+        typ = next((c for c in children if isinstance(c, tuple)), None)
+        return LayerCell(name=name, type=typ[0] if typ else None,
+                         type_cut=bool(typ and typ[1]), nested=nested)
+
+    def layer_type(self, children: List[Token]) -> Tuple[Optional[str], bool]:
+        text = next((str(c) for c in children if c.type == "TYPE"), None)
+        closed = any(c.type == "CLOSE" for c in children)
+        cut = not closed or (text is not None and text.endswith("…"))
+        return (text.rstrip("…") if text else None, cut)
+
+    def dim_int(self, children: List[Token]) -> int:
+        return _count(children[0])
+
+    def dim_none(self, children: List[Token]) -> None:
+        return None
+
+    def shape(self, children: List[Any]) -> ShapeCell:
+        closed = bool(children) and isinstance(children[-1], Token) and children[-1].type == "CLOSE"
+        dims = [c for c in children if not (isinstance(c, Token) and c.type == "CLOSE")]
+        if not closed and dims:
+            dims[-1] = None  # the printer cut the last dimension: unknown, not wrong
+        return ShapeCell(shape=tuple(dims), cut=not closed)
+
+    def shape_list(self, children: List[Any]) -> ShapeCell:
+        shapes = [c for c in children if isinstance(c, ShapeCell)]
+        closed = isinstance(children[-1], Token) and children[-1].type == "CLOSE_LIST"
+        return ShapeCell(shape=tuple(s.shape for s in shapes),
+                         cut=not closed or any(s.cut for s in shapes))
+
+    def shape_cell(self, children: List[ShapeCell]) -> ShapeCell:
+        return children[0]
+
+    def shape_word(self, children: List[Token]) -> ShapeCell:
+        return ShapeCell(shape=str(children[0]), cut=False)
+
+    def note(self, children: List[Token]) -> str:
+        return str(children[0])
+
+    def params_cell(self, children: List[Any]) -> ParamsCell:
+        return ParamsCell(count=_count(children[0]), note=children[1] if len(children) > 1 else None)
+
+    def no_inbound(self, children: List[Any]) -> Tuple[Inbound, ...]:
+        return ()
+
+    def quoted_ref(self, children: List[Token]) -> Inbound:
+        return _inbound(str(children[0]))
+
+    def inbound_list(self, children: List[Any]) -> Tuple[Inbound, ...]:
+        return tuple(c if isinstance(c, Inbound) else _inbound(str(c)) for c in children)
+
+    def connected_cell(self, children: List[Any]) -> Tuple[Inbound, ...]:
+        return children[0]
+
+    def trainable_cell(self, children: List[Token]) -> Optional[bool]:
+        return str(children[0]) == "Y"
+
+    def no_flag(self, children: List[Any]) -> None:
+        return None
+
+    def model_line(self, children: List[Token]) -> Optional[str]:
+        return str(children[0]).strip('"') if children else None
+
+    def size(self, children: List[Token]) -> float:
+        return float(str(children[0]).replace(",", "")) * UNIT_BYTES.get(str(children[1]).upper(), 1)
+
+    def totals_line(self, children: List[Any]) -> TotalsLine:
+        kind = str(children[0]).lower().replace("-", "_")
+        return TotalsLine(kind=kind, count=_count(children[1]),
+                          size_bytes=children[2] if len(children) > 2 else None)
+
+    def row(self, children: List[Any]) -> StreamRow:
+        layer, shape, params = children[0], children[1], children[2]
+        rest = children[3:]
+        inbound = next((c for c in rest if isinstance(c, tuple)), ())
+        flags = [c for c in rest if not isinstance(c, tuple)]
+        return StreamRow(layer=layer, shape=shape, params=params, inbound=inbound,
+                         trainable=flags[0] if flags else None)
+
+    def rows(self, children: List[StreamRow]) -> List[StreamRow]:
+        return children
+
+
+def grammar_path() -> Path:
+    """The grammar file: shipped as package data in a wheel, beside the package in a checkout."""
+    try:
+        from importlib.resources import files
+
+        packaged = files("summary_audit.grammars").joinpath("summary.lark")
+        if packaged.is_file():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, ImportError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "grammars" / "summary.lark"
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+                start=list(START_SYMBOLS), transformer=_ToValues(), propagate_positions=False,
+                cache=True, maybe_placeholders=False)
+
+
+@lru_cache(maxsize=65536)
+def parse_cell(start: str, text: str) -> Any:
+    """Parse one cell (or one stream of rows) with the given start symbol.
+
+    Raises `CellError` with the 0-based column of the trouble inside `text`.
+    """
+    try:
+        return parser().parse(text, start=start)
+    except UnexpectedInput as exc:
+        column = max(getattr(exc, "column", 1) or 1, 1) - 1
+        raise CellError(_describe(exc, text, start), column) from None
+
+
+def _describe(exc: UnexpectedInput, text: str, start: str) -> str:
+    what = start.replace("_", " ")
+    column = max(getattr(exc, "column", 1) or 1, 1) - 1
+    if column >= len(text.rstrip()):
+        return f"{what} ends too early: {text.strip()!r}"
+    return f"unexpected {text[column:column + 12]!r} in {what} {text.strip()!r}"

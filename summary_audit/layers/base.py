@@ -1,0 +1,244 @@
+"""The contract every layer declaration fulfils, and the registry that finds them by name.
+
+A `LayerSpec` is declared once per Keras class (in the family module under `layers/`) and
+answers one question: *which configurations of this layer are consistent with what the
+table says?* (`candidates`). Each `Candidate` carries its own re-derived Param #, output
+shape and explanation, so the verifier only compares and ranks; it never knows layer types.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+
+from ..model import Candidate, Format, OutputShape, Shape, is_multi
+
+
+@dataclass(frozen=True)
+class LayerQuery:
+    """What the table tells about one row: everything a spec may use to invert it."""
+
+    #: shapes entering the layer, batch dim included (None); () when unknown (a first layer
+    #: without an InputLayer row): the spec may then reconstruct them.
+    input_shapes: Tuple[Shape, ...]
+    #: the printed output shape (one shape, several, a word like 'multiple', or None).
+    output_shape: OutputShape
+    #: the printed Param # (None when the table has none).
+    params: Optional[int]
+    data_format: str = "channels_last"
+    generation: Format = "keras3"
+    name: str = ""
+    printed_type: str = ""
+
+    @property
+    def input_shape(self) -> Optional[Shape]:
+        """The single input shape, or None when unknown or several."""
+        return self.input_shapes[0] if len(self.input_shapes) == 1 else None
+
+    @property
+    def single_output(self) -> Optional[Shape]:
+        """The printed output shape when it is one concrete shape."""
+        shape = self.output_shape
+        if isinstance(shape, tuple) and not is_multi(shape):
+            return shape  # type: ignore[return-value]
+        if is_multi(shape) and len(shape) == 1:  # type: ignore[arg-type]
+            return shape[0]  # type: ignore[index]
+        return None
+
+
+class LayerSpec:
+    """One Keras layer class: names, inverse (`candidates`), and forward rules.
+
+    Subclasses set `names` (the Keras 3 class name first, then older spellings such as
+    Keras 1's `Convolution2D`) and implement `candidates`. `forward` re-derives a candidate
+    from a known configuration; codegen and cross-checks build models from `config`, whose
+    keys are the Keras constructor arguments.
+    """
+
+    names: Tuple[str, ...] = ()
+    #: False for layers that never own weights (pooling, reshaping, merges, ...).
+    has_weights: bool = True
+    #: spellings only Keras 1 printed (`Convolution2D`, `Merge`): they resolve to this class
+    #: and tell a Keras 1 table apart. They need not be repeated in `names`.
+    keras1_names: Tuple[str, ...] = ()
+
+    @property
+    def class_name(self) -> str:
+        return self.names[0]
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        raise NotImplementedError
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        raise NotImplementedError
+
+
+class Registry:
+    """Finds the spec of a printed type: exact, older alias, or a cut-off prefix."""
+
+    def __init__(self) -> None:
+        self._by_name: Dict[str, LayerSpec] = {}
+        self._classes: Dict[str, LayerSpec] = {}
+        self._keras1: set = set()
+
+    def register(self, spec: LayerSpec) -> LayerSpec:
+        if not spec.names:
+            raise ValueError(f"{type(spec).__name__} declares no names")
+        self._keras1.update(spec.keras1_names)
+        for name in spec.names + spec.keras1_names:
+            if name in self._by_name and self._by_name[name] is not spec:
+                raise ValueError(f"layer name {name!r} declared twice")
+            self._by_name[name] = spec
+        self._classes[spec.class_name] = spec
+        return spec
+
+    def get(self, class_name: str) -> Optional[LayerSpec]:
+        return self._by_name.get(class_name)
+
+    def is_legacy_spelling(self, printed_type: str) -> bool:
+        """True for a name only Keras 1 printed."""
+        return printed_type in self._keras1
+
+    def class_names(self) -> List[str]:
+        return sorted(self._classes)
+
+    def resolve(self, printed_type: str, truncated: bool = False) -> Tuple[str, ...]:
+        """Keras 3 class names the printed type can stand for, best first.
+
+        An exact or alias match gives one; a type cut at the column edge (``MaxPooling2``,
+        ``BatchNo``, ``BatchNormalizatio…``) gives every class it is a prefix of.
+        """
+        text = printed_type.strip().rstrip("…").rstrip(".")
+        if not text:
+            return ()
+        spec = self._by_name.get(text)
+        if spec is not None and not truncated:
+            return (spec.class_name,)
+        prefixed = {s.class_name for name, s in self._by_name.items() if name.startswith(text)}
+        if spec is not None:
+            prefixed.discard(spec.class_name)
+            return (spec.class_name,) + tuple(sorted(prefixed, key=len))
+        return tuple(sorted(prefixed, key=lambda n: (len(n), n)))
+
+    def suggest(self, printed_type: str) -> Optional[str]:
+        """'Did you mean …?' for a type that resolves to nothing (``Conv2d`` → ``Conv2D``)."""
+        lowered = {name.lower(): s.class_name for name, s in self._by_name.items()}
+        if printed_type.lower() in lowered:
+            return lowered[printed_type.lower()]
+        close = difflib.get_close_matches(printed_type.lower(), list(lowered), n=1, cutoff=0.8)
+        return lowered[close[0]] if close else None
+
+
+REGISTRY = Registry()
+
+
+def register(cls: type) -> type:
+    """Class decorator: instantiate the spec and add it to the registry."""
+    REGISTRY.register(cls())
+    return cls
+
+
+# ----------------------------------------------------------------------------------------
+# Helpers shared by the family modules.
+
+
+def fmt(n: int) -> str:
+    """An integer the way the explanations print it: 18,496."""
+    return f"{n:,}"
+
+
+def product(values: Iterable[int]) -> int:
+    result = 1
+    for v in values:
+        result *= v
+    return result
+
+
+def channel_axis(data_format: str, rank: int) -> int:
+    """Index of the channel dimension in a shape with batch dim (rank counts it)."""
+    return 1 if data_format == "channels_first" else rank - 1
+
+
+def spatial_dims(shape: Shape, data_format: str) -> Tuple[Optional[int], ...]:
+    return shape[2:] if data_format == "channels_first" else shape[1:-1]
+
+
+def channels(shape: Shape, data_format: str) -> Optional[int]:
+    return shape[channel_axis(data_format, len(shape))]
+
+
+def with_spatial(batch: Optional[int], spatial: Sequence[Optional[int]], chans: Optional[int],
+                 data_format: str) -> Shape:
+    """Assemble a shape from its parts in the table's data format."""
+    if data_format == "channels_first":
+        return (batch, chans, *spatial)
+    return (batch, *spatial, chans)
+
+
+def conv_output_length(length: Optional[int], kernel: int, padding: str, stride: int,
+                       dilation: int = 1) -> Optional[int]:
+    """Keras' conv arithmetic for one spatial dimension."""
+    if length is None:
+        return None
+    effective = kernel + (kernel - 1) * (dilation - 1)
+    if padding == "same" or padding == "causal":
+        out = length
+    elif padding == "valid":
+        out = length - effective + 1
+    elif padding == "full":
+        out = length + effective - 1
+    else:
+        raise ValueError(padding)
+    return (out + stride - 1) // stride
+
+
+def deconv_output_length(length: Optional[int], kernel: int, padding: str, stride: int,
+                         dilation: int = 1, output_padding: Optional[int] = None) -> Optional[int]:
+    """Keras' transposed-conv arithmetic for one spatial dimension."""
+    if length is None:
+        return None
+    kernel = kernel + (kernel - 1) * (dilation - 1)
+    if output_padding is None:
+        if padding == "valid":
+            return length * stride + max(kernel - stride, 0)
+        if padding == "full":
+            return length * stride - (stride + kernel - 2)
+        return length * stride
+    pad = {"same": kernel // 2, "valid": 0, "full": kernel - 1}[padding]
+    return (length - 1) * stride + kernel - 2 * pad + output_padding
+
+
+def factor_pairs(n: int) -> Iterator[Tuple[int, int]]:
+    """(a, b) with a*b == n, the squarest first."""
+    pairs = [(a, n // a) for a in range(1, int(n ** 0.5) + 1) if n % a == 0]
+    for a, b in sorted(pairs, key=lambda p: (p[1] - p[0])):
+        yield (a, b)
+        if a != b:
+            yield (b, a)
+
+
+def integer_root(n: int, k: int) -> Optional[int]:
+    """The k-th root of n when it is a whole number."""
+    if n < 0:
+        return None
+    r = round(n ** (1.0 / k))
+    for c in (r - 1, r, r + 1):
+        if c >= 0 and c ** k == n:
+            return c
+    return None
+
+
+def same_shape(a: OutputShape, b: OutputShape) -> bool:
+    """Shapes equal, a None on either side matching anything (unknown dims)."""
+    if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
+        return False
+    if is_multi(a) != is_multi(b):
+        return False
+    if is_multi(a):
+        return len(a) == len(b) and all(same_shape(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))  # type: ignore[arg-type]
+
+
+ShapeRule = Callable[[Mapping[str, Any], Sequence[Shape], str], OutputShape]

@@ -1,0 +1,396 @@
+"""Bytes or text → lines with their original line numbers → candidate table blocks.
+
+Everything a paste suffers on its way from a terminal to a blog, a forum or a notebook is
+undone here, before the grammar sees a cell: encodings, non-breaking and ideographic
+spaces, spaces turned into `?`, Keras 3 box characters turned into `?` by a cp1252 console,
+quote prefixes, HTML tags and entities, notebook JSON, a whole table collapsed onto one line
+with `#` comments inside it, lines hard-wrapped by a narrow terminal.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from .errors import SummaryAuditError
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+#: characters that stand for a space in pastes (NBSP, ideographic space, thin spaces, ...).
+SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                                    "\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
+SPACE_LIKE.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None))
+
+RULE_CHARS = "_=━─═-¯┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:~ "
+RULE_LINE = re.compile(r"^[\s|┃│]*([_=━─═\-¯~])\1{4,}[" + re.escape(RULE_CHARS) + r"]*$")
+HEADER_LINE = re.compile(r"Layer\s*\(type\)|Layer\s{2,}Output\s+Shape")
+TOTALS_LINE = re.compile(r"(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:")
+MODEL_LINE = re.compile(r"^\s*Model\s*:")
+FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+#: where a collapsed table's lines were glued together.
+COLLAPSE_SPLIT = re.compile(r"([_=━─]{8,})|(?=(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:)"
+                            r"|(?=\bModel\s*:)|(?=Layer\s*\(type\))")
+QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
+HTML_HINT = re.compile(r"<(?:pre|code|html|body|div|p|br|span|table|td)\b[^>]*>", re.I)
+HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text ready for the layout pass, tied to where it stands in the input."""
+
+    number: int
+    text: str
+    #: cut out of a line that held a whole collapsed table: its column positions mean nothing.
+    collapsed: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """The lines of one candidate table, from its `Model:` line (or header) to its totals."""
+
+    lines: Tuple[Line, ...]
+    origin: Optional[str] = None
+
+
+# ---- bytes → text --------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """Decode a paste whatever code page it was saved in; refuse binary data."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise SummaryAuditError(f"input is {len(data):,} bytes, over the {MAX_INPUT_BYTES:,}-byte limit", 1, 1)
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    utf16 = _sniff_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace")
+    if b"\x00" in data[:65536] or _control_ratio(data[:65536]) > 0.1:
+        line, column = _first_binary_position(data)
+        raise SummaryAuditError("binary data, not text: nothing to read as a summary", line, column)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+def _sniff_utf16(data: bytes) -> Optional[str]:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_zeros = sample[0::2].count(0) / max(len(sample) // 2, 1)
+    odd_zeros = sample[1::2].count(0) / max(len(sample) // 2, 1)
+    if odd_zeros > 0.3 and even_zeros < 0.05:
+        return "utf-16-le"
+    if even_zeros > 0.3 and odd_zeros < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _control_ratio(data: bytes) -> float:
+    if not data:
+        return 0.0
+    controls = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(data)
+
+
+def _first_binary_position(data: bytes) -> Tuple[int, int]:
+    for index, byte in enumerate(data[:65536]):
+        if byte < 32 and byte not in (9, 10, 12, 13, 27):
+            before = data[:index]
+            return before.count(b"\n") + 1, index - (before.rfind(b"\n") + 1) + 1
+    return 1, 1
+
+
+def _decode_legacy(data: bytes) -> str:
+    """GB18030 (Chinese pages) or Windows-1251 (Russian pages), whichever reads as text."""
+    candidates = []
+    for encoding in ("gb18030", "cp1251"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_plausibility(text, encoding), encoding, text))
+    if not candidates:
+        raise SummaryAuditError("cannot decode the input: not UTF-8, UTF-16, GB18030 or Windows-1251", 1, 1)
+    return max(candidates)[2]
+
+
+def _plausibility(text: str, encoding: str) -> float:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    letters = cjk if encoding == "gb18030" else cyrillic
+    return letters / max(len(text), 1)
+
+
+# ---- documents → lines -----------------------------------------------------------------------
+
+
+def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
+    """The lines worth reading in a document, numbered as in the input.
+
+    A Jupyter notebook yields its cells' outputs and markdown; an HTML page its text.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    stripped = text.lstrip()
+    if stripped.startswith("{") and '"cells"' in text[:200000]:
+        notebook = _notebook_lines(text)
+        if notebook is not None:
+            return notebook, "notebook"
+    raw = text.split("\n")
+    if HTML_HINT.search(text[:200000]):
+        return list(_html_lines(raw)), "html"
+    return [Line(i + 1, line) for i, line in enumerate(raw)], None
+
+
+def _notebook_lines(text: str) -> Optional[List[Line]]:
+    try:
+        notebook = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        return None
+    locator = _JsonLineLocator(text.split("\n"))
+    lines: List[Line] = []
+    for cell in notebook["cells"]:
+        if not isinstance(cell, dict):
+            continue
+        for chunk in _notebook_texts(cell):
+            for piece in "".join(chunk).split("\n"):
+                lines.append(Line(locator.find(piece), piece))
+            lines.append(Line(locator.last, ""))
+    return lines
+
+
+def _notebook_texts(cell: dict) -> Iterator[List[str]]:
+    if cell.get("cell_type") == "markdown":
+        yield _as_list(cell.get("source"))
+    for output in cell.get("outputs") or []:
+        if not isinstance(output, dict):
+            continue
+        if "text" in output:
+            yield _as_list(output["text"])
+        data = output.get("data")
+        if isinstance(data, dict) and "text/plain" in data:
+            yield _as_list(data["text/plain"])
+
+
+def _as_list(value: object) -> List[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+class _JsonLineLocator:
+    """Finds the physical line of a notebook string, scanning forward as cells are read."""
+
+    def __init__(self, raw_lines: Sequence[str]) -> None:
+        self.raw_lines = raw_lines
+        self.last = 1
+
+    def find(self, piece: str) -> int:
+        if not piece.strip():
+            return self.last
+        needle = json.dumps(piece.rstrip("\n"), ensure_ascii=False)[1:-1]
+        ascii_needle = json.dumps(piece.rstrip("\n"))[1:-1]
+        for index in range(self.last - 1, min(len(self.raw_lines), self.last + 5000)):
+            raw = self.raw_lines[index]
+            if needle in raw or ascii_needle in raw:
+                self.last = index + 1
+                return self.last
+        return self.last
+
+
+def _html_lines(raw: Sequence[str]) -> Iterator[Line]:
+    in_tag = False
+    for number, line in enumerate(raw, start=1):
+        if in_tag:
+            end = line.find(">")
+            if end < 0:
+                yield Line(number, "")
+                continue
+            line, in_tag = line[end + 1:], False
+        for piece in HTML_BREAK.split(line):
+            piece = HTML_TAG.sub("", piece)
+            start = piece.find("<")
+            if start >= 0 and ">" not in piece[start:] and re.match(r"<[A-Za-z/!]", piece[start:]):
+                piece, in_tag = piece[:start], True
+            yield Line(number, html.unescape(piece))
+
+
+# ---- lines → cleaned lines ---------------------------------------------------------------------
+
+
+def clean_lines(lines: Iterable[Line]) -> List[Line]:
+    """Space look-alikes to spaces, quote prefixes off, collapsed tables split apart."""
+    cleaned: List[Line] = []
+    for line in lines:
+        text = line.text.translate(SPACE_LIKE).rstrip("\n")
+        if "\t" in text:
+            text = text.expandtabs(8)
+        if text.lstrip().startswith(">"):
+            text = QUOTE_PREFIX.sub("", text)
+        cleaned.extend(_expand_collapsed(replace(line, text=text)))
+    return cleaned
+
+
+def _expand_collapsed(line: Line) -> List[Line]:
+    """A whole table on one line: cut it where its lines were glued, drop `#` comments."""
+    text = line.text
+    landmarks = len(COLLAPSE_SPLIT.findall(text)) if len(text) > 120 else 0
+    if landmarks < 3:
+        return [line]
+    pieces: List[str] = []
+    last = 0
+    for match in COLLAPSE_SPLIT.finditer(text):
+        pieces.append(text[last:match.start()])
+        if match.group(1):
+            pieces.append(match.group(1))
+        last = match.end()
+    pieces.append(text[last:])
+    return [Line(line.number, strip_comment(piece).strip(), collapsed=True)
+            for piece in pieces if piece.strip()]
+
+
+def strip_comment(text: str) -> str:
+    """Drop an inline `# ...` remark, but keep the `#` of the `Param #` header."""
+    for match in re.finditer(r"\s#", text):
+        if not re.search(r"Param\s*$", text[:match.start() + 1]):
+            return text[:match.start()]
+    return text
+
+
+# ---- cleaned lines → blocks ---------------------------------------------------------------------
+
+
+def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Block]:
+    """Every stretch of lines that holds one table, each from its header to its totals."""
+    headers = [i for i, line in enumerate(lines) if _is_header(line.text)]
+    blocks: List[Block] = []
+    for k, header in enumerate(headers):
+        start = _block_start(lines, header, blocks[-1] if blocks else None)
+        limit = headers[k + 1] if k + 1 < len(headers) else len(lines)
+        end = _block_end(lines, header, limit)
+        block_lines = repair_block(list(lines[start:end]))
+        blocks.append(Block(lines=tuple(block_lines), origin=origin))
+    return blocks
+
+
+def _is_header(text: str) -> bool:
+    if "Layer" not in text:
+        return False
+    return bool(HEADER_LINE.search(text.replace("?", " ")))
+
+
+def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) -> int:
+    """Reach back from the header over rules and blank lines to a `Model:` line."""
+    floor = 0
+    if previous is not None and previous.lines:
+        last_number = previous.lines[-1].number
+        floor = next((i + 1 for i in range(header - 1, -1, -1) if lines[i].number <= last_number
+                      and lines[i] is previous.lines[-1]), 0)
+    start = header
+    for i in range(header - 1, max(floor, header - 6) - 1, -1):
+        text = lines[i].text.replace("?", " ").strip()
+        if MODEL_LINE.match(lines[i].text):
+            return i
+        if text and not RULE_LINE.match(lines[i].text.replace("?", "━")):
+            break
+        start = i
+    return start
+
+
+def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
+    """After the last totals line, or before the next table, a fence or a `Model:` line."""
+    seen_totals = False
+    for i in range(header + 1, limit):
+        text = lines[i].text
+        if TOTALS_LINE.search(text):
+            seen_totals = True
+            continue
+        if seen_totals:
+            if RULE_LINE.match(text) or not text.strip():
+                continue
+            return i
+        if FENCE_LINE.match(text) or MODEL_LINE.match(text):
+            return i
+    return limit
+
+
+# ---- per-block repairs -------------------------------------------------------------------------
+
+
+def repair_block(lines: List[Line]) -> List[Line]:
+    """Undo damage that only shows across a whole table: `?` for spaces or box characters,
+    hard wraps at a terminal's width, inline comments."""
+    lines = _repair_question_marks(lines)
+    lines = _rejoin_hard_wraps(lines)
+    return [replace(line, text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
+
+
+def _repair_question_marks(lines: List[Line]) -> List[Line]:
+    if not any("??" in line.text for line in lines):
+        return lines
+    header = next((line for line in lines if _is_header(line.text)), None)
+    if header is not None and header.text.lstrip().startswith("?") and header.text.rstrip().endswith("?"):
+        return _box_from_question_marks(lines, header)
+    return [replace(line, text=line.text.replace("?", " ")) for line in lines]
+
+
+def _box_from_question_marks(lines: List[Line], header: Line) -> List[Line]:
+    """A Keras 3 box table printed to a cp1252 console: every box character became `?`."""
+    bars = [i for i, ch in enumerate(header.text) if ch == "?"]
+    repaired = []
+    for line in lines:
+        text = line.text
+        if re.fullmatch(r"\s*\?{5,}\s*", text):
+            text = text.replace("?", "─")
+        else:
+            chars = list(text)
+            for i in bars:
+                if i < len(chars) and chars[i] == "?":
+                    chars[i] = "│"
+            text = "".join(chars)
+        repaired.append(replace(line, text=text))
+    return repaired
+
+
+def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:
+    """A terminal narrower than the table broke every long line at the same width."""
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    joined: List[Line] = []
+    carry: Optional[Line] = None
+    for line in lines:
+        if carry is not None:
+            line = replace(carry, text=carry.text + line.text)
+            carry = None
+        if len(line.text) == width:
+            carry = line
+            continue
+        joined.append(line)
+    if carry is not None:
+        joined.append(carry)
+    return joined
+
+
+def _wrap_width(lines: Sequence[Line]) -> Optional[int]:
+    for line, following in zip(lines, lines[1:]):
+        text, rest = line.text, following.text
+        if len(text) >= 40 and RULE_LINE.match(text) and rest and len(set(rest.strip())) == 1 \
+                and rest.strip()[0] == text.strip()[-1] and rest == rest.strip():
+            width = len(text)
+            if sum(1 for other in lines if len(other.text) == width) >= 2:
+                return width
+    return None

@@ -1,0 +1,421 @@
+"""The layout pass: a block of lines → a `Summary` of parsed rows.
+
+Each table's layout is found once (a box table's delimiters, or the column starts its header
+line names); every line is then cut into cells, wrapped cells are stitched back together,
+and each cell is read by the grammar (memoized). A line whose layout was lost — a collapsed
+table, columns no longer aligned — is read whole by the grammar's `rows` rule instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+from .errors import SummaryAuditError
+from .grammar import CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, parse_cell
+from .layers import REGISTRY
+from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals
+from .normalize import (MODEL_LINE, RULE_LINE, TOTALS_LINE, Block, Line, clean_lines, decode,
+                        document_lines, find_blocks)
+
+#: the columns a header can name, in the words each generation used.
+COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
+    ("layer", re.compile(r"Layer\s*\(type\)|Layer")),
+    ("shape", re.compile(r"Output\s*Shape|Output")),
+    ("params", re.compile(r"Param\s*#|Param|Params")),
+    ("connected", re.compile(r"Connected\s*to|Connected")),
+    ("trainable", re.compile(r"Trai\w*…?|Tr…")),
+)
+CELL_START = {"layer": "layer_cell", "shape": "shape_cell", "params": "params_cell",
+              "connected": "connected_cell", "trainable": "trainable_cell"}
+DELIMITERS = re.compile(r"[┃│|]")
+BOX_CHARS = set("┃│┏┓┡┩━")
+NEST_INDENT = re.compile(r"^(\s*)└")
+
+
+@dataclass
+class _RawRow:
+    """A row's cell texts as cut from its lines, before the grammar reads them."""
+
+    line: int
+    end_line: int
+    cells: Dict[str, List[str]]
+    depth: int = 0
+    text: str = ""
+    column_of: Dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    format: Format
+    delimited: bool
+    #: role → start column (positional layouts), or the roles in cell order (delimited).
+    roles: Tuple[str, ...]
+    starts: Tuple[int, ...] = ()
+
+    @property
+    def joiner(self) -> str:
+        """How a wrapped cell's pieces go back together: tf_keras cuts mid-word."""
+        return "" if self.format == "keras2-wrapped" else " "
+
+
+# ---- entry points ------------------------------------------------------------------------------
+
+
+def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
+    """Every summary table in a paste, a document or a notebook, with what could not be read."""
+    text = decode(data) if isinstance(data, bytes) else data
+    if not text.strip():
+        return Document(source, (), (ReadError(1, 1, "empty input: no summary to read"),))
+    lines, origin = document_lines(text)
+    blocks = find_blocks(clean_lines(lines), origin)
+    summaries = tuple(summary for summary in (parse_block(block) for block in blocks) if summary.rows
+                      or summary.totals is not None)
+    if not summaries:
+        return Document(source, (), (_nothing_found(text),))
+    return Document(source, summaries, ())
+
+
+def parse_one(data: Union[str, bytes]) -> Summary:
+    """The single summary in `data`; raises `SummaryAuditError` when there is none."""
+    document = parse(data)
+    if document.errors:
+        error = document.errors[0]
+        raise SummaryAuditError(error.message, error.line, error.column)
+    return document.summaries[0]
+
+
+def _nothing_found(text: str) -> ReadError:
+    if "params" in text.lower() and "Total" in text:
+        line = next(i for i, l in enumerate(text.splitlines(), 1) if "Total" in l)
+        return ReadError(line, 1, "found totals but no header line ('Layer (type)  Output Shape  Param #'): "
+                                  "cannot tell the columns apart")
+    return ReadError(1, 1, "no model summary found: no line like 'Layer (type)  Output Shape  Param #'")
+
+
+# ---- one block → one summary ------------------------------------------------------------------
+
+
+def parse_block(block: Block) -> Summary:
+    lines = list(block.lines)
+    header_index = next(i for i, line in enumerate(lines) if "Layer" in line.text and _header_roles(line))
+    header = lines[header_index]
+    model_name = _model_name(lines[:header_index])
+    body_start = _skip_header_continuation(lines, header_index)
+    findings: List[Finding] = []
+    raw_rows, totals_lines = _cut_rows(lines[body_start:], header, findings)
+    layout = _layout(header, lines[body_start:], raw_rows)
+    rows = _read_rows(raw_rows, layout, findings)
+    totals = _read_totals(totals_lines, findings)
+    if totals is None:
+        findings.append(Finding("warning", lines[-1].number, "incomplete-table",
+                                "the table ends before its 'Total params' line"))
+    return Summary(model_name=model_name, format=layout.format, start_line=lines[0].number,
+                   end_line=lines[-1].number, rows=tuple(rows), totals=totals,
+                   findings=tuple(findings), origin=block.origin, columns=layout.roles)
+
+
+def _model_name(lines: Sequence[Line]) -> Optional[str]:
+    for line in lines:
+        if MODEL_LINE.match(line.text):
+            try:
+                return parse_cell("model_line", line.text.strip())
+            except CellError:
+                return line.text.split(":", 1)[1].strip().strip('"') or None
+    return None
+
+
+def _skip_header_continuation(lines: Sequence[Line], header_index: int) -> int:
+    """A narrow tf_keras header wraps (`Param` / `#`): skip to the rule below it."""
+    for i in range(header_index + 1, min(header_index + 4, len(lines))):
+        if _is_rule(lines[i].text):
+            return i + 1
+    return header_index + 1
+
+
+def _is_rule(text: str) -> bool:
+    return bool(RULE_LINE.match(text))
+
+
+def _is_blank(text: str) -> bool:
+    return not text.strip(" |┃│")
+
+
+# ---- cutting lines into cells ------------------------------------------------------------------
+
+
+def _header_roles(header: Line) -> Tuple[Tuple[str, int], ...]:
+    """(role, start column) for each column the header names, left to right."""
+    text = header.text
+    found: List[Tuple[str, int]] = []
+    position = 0
+    for role, pattern in COLUMN_TITLES:
+        match = pattern.search(text, position)
+        if match is None:
+            continue
+        found.append((role, match.start()))
+        position = match.end()
+    roles = [role for role, _ in found]
+    return tuple(found) if roles[:1] == ["layer"] and "params" in roles else ()
+
+
+def _is_delimited(header: Line) -> bool:
+    stripped = header.text.strip()
+    return bool(stripped) and stripped[0] in "┃│|" and not header.collapsed
+
+
+def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
+              ) -> Tuple[List[_RawRow], List[Line]]:
+    """Group the body's lines into rows (a row starts where its Param # cell is filled)."""
+    roles = _header_roles(header)
+    delimited = _is_delimited(header)
+    rows: List[_RawRow] = []
+    totals: List[Line] = []
+    depth = 0
+    for line in body:
+        text = line.text
+        if TOTALS_LINE.search(text):
+            totals.append(line)
+            continue
+        if _is_rule(text) or _is_blank(text):
+            depth = _box_depth(text, depth)
+            continue
+        if line.collapsed or header.collapsed:
+            rows.append(_RawRow(line.number, line.number, {}, text=text))
+            continue
+        cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
+        if cells is None:
+            rows.append(_RawRow(line.number, line.number, {}, text=text))
+            continue
+        if cells.get("params", "").strip() or not rows:
+            rows.append(_RawRow(line.number, line.number, {role: [cell] for role, cell in cells.items()},
+                                depth=_frame_depth(text) if not delimited else 0, text=text))
+            continue
+        _continue_row(rows[-1], cells, line)
+    return rows, totals
+
+
+def _box_depth(text: str, depth: int) -> int:
+    """tf_keras frames nested rows: `|¯¯¯|` opens a level, a bare `¯¯¯` line closes one."""
+    stripped = text.strip()
+    if "¯" not in stripped:
+        return depth
+    return depth + 1 if stripped.startswith("|") else max(depth - 1, 0)
+
+
+def _frame_depth(text: str) -> int:
+    match = re.match(r"^[| ]*", text)
+    return match.group().count("|") if match else 0
+
+
+def _continue_row(row: _RawRow, cells: Dict[str, str], line: Line) -> None:
+    if not row.cells:  # the row was left to the stream reader: keep its text whole
+        row.text += " " + line.text
+        row.end_line = line.number
+        return
+    for role, cell in cells.items():
+        if cell.strip():
+            row.cells.setdefault(role, []).append(cell)
+    row.end_line = line.number
+
+
+def _delimited_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Optional[Dict[str, str]]:
+    pieces = DELIMITERS.split(text.strip())
+    if pieces and not pieces[0].strip():
+        pieces = pieces[1:]
+    if pieces and not pieces[-1].strip():
+        pieces = pieces[:-1]
+    if len(pieces) != len(roles):
+        return None
+    return {role: piece for (role, _), piece in zip(roles, pieces)}
+
+
+def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, str]:
+    text = _unframe(text)
+    bounds = [_snap(text, start) for _, start in roles[1:]]
+    cells: Dict[str, str] = {}
+    starts = [roles[0][1]] + bounds
+    ends = bounds + [len(text)]
+    for (role, _), start, end in zip(roles, starts, ends):
+        cells[role] = text[start:end].rstrip() if start < len(text) else ""
+    first_start = roles[0][1]
+    if first_start and text[:first_start].strip():  # the paste lost its left margin
+        cells[roles[0][0]] = text[:ends[0]].rstrip()
+    return cells
+
+
+def _unframe(text: str) -> str:
+    """Blank out tf_keras' `|` frame around nested rows, keeping every column in place."""
+    if "|" not in text:
+        return text
+    head = re.match(r"^[| ]*", text).group()  # type: ignore[union-attr]
+    body = text[len(head):]
+    tail = re.search(r"[| ]*$", body).group()  # type: ignore[union-attr]
+    return " " * len(head) + body[:len(body) - len(tail)] + " " * len(tail)
+
+
+def _snap(text: str, boundary: int) -> int:
+    """Move a column boundary that cuts through a word onto the nearby gap (nested rows
+    shift their cells a place or two); a cell printed flush against the next (Keras 1) stays."""
+    if boundary >= len(text) or boundary == 0:
+        return boundary
+    if text[boundary - 1] == " " or text[boundary] == " ":
+        return boundary
+    for offset in (1, 2, -1, -2):
+        position = boundary - offset
+        if 0 < position < len(text) and text[position - 1] == " " and text[position] != " ":
+            return position
+    return boundary
+
+
+# ---- the layout's generation ---------------------------------------------------------------------
+
+
+def _layout(header: Line, body: Sequence[Line], rows: Sequence[_RawRow]) -> _Layout:
+    roles = tuple(role for role, _ in _header_roles(header))
+    starts = tuple(start for _, start in _header_roles(header))
+    delimited = _is_delimited(header)
+    return _Layout(format=_generation(header, body, rows, delimited), delimited=delimited,
+                   roles=roles, starts=starts)
+
+
+def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], delimited: bool) -> Format:
+    if delimited:
+        return "keras3" if BOX_CHARS & set(header.text) else "unknown"
+    texts = [line.text for line in body]
+    if any("Byte)" in text for text in texts) or _has_wrapped_cells(rows) or \
+            any(re.search(r"\[\(None", text) for text in texts):
+        return "keras2-wrapped"
+    if _rules_between_rows(body, rows) or header.collapsed:
+        return "keras1" if _looks_keras1(header, rows) else "keras2"
+    if header.text.startswith(" ") and any(_is_blank(text) for text in texts):
+        return "keras2-wrapped"
+    return "keras2"
+
+
+def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
+    return any(len(row.cells.get(role, ())) > 1 for row in rows for role in ("layer", "shape"))
+
+
+def _rules_between_rows(body: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
+    if len(rows) < 2:
+        return any(line.text.strip().startswith("____") for line in body)
+    first, last = rows[0].line, rows[-1].line
+    return any(first < line.number < last and line.text.strip().startswith("__") for line in body)
+
+
+def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
+    """Keras 1 printed `Connected to` for Sequential models too, and used its own class names."""
+    if "Connected" not in header.text:
+        return False
+    texts = " ".join(" ".join(row.cells.get("layer", [row.text])) for row in rows)
+    types = re.findall(r"\((\w+)\)", texts)
+    return any(REGISTRY.is_legacy_spelling(name) for name in types) or \
+        bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", " ".join(" ".join(r.cells.get("connected", [r.text]))
+                                                              for r in rows)))
+
+
+# ---- cells → rows -------------------------------------------------------------------------------
+
+
+def _read_rows(raw_rows: Sequence[_RawRow], layout: _Layout, findings: List[Finding]) -> List[Row]:
+    rows: List[Row] = []
+    for raw in raw_rows:
+        rows.extend(_read_row(raw, layout, findings))
+    return rows
+
+
+def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Row]:
+    if raw.cells:
+        try:
+            return [_row_from_cells(raw, layout)]
+        except CellError as error:
+            stream = _try_stream(raw)
+            if stream is not None:
+                return stream
+            findings.append(Finding("error", raw.line, "bad-row", f"column {error.column + 1}: {error}"))
+            return []
+    stream = _try_stream(raw)
+    if stream is not None:
+        return stream
+    try:
+        parse_cell("rows", raw.text.strip())
+    except CellError as error:
+        findings.append(Finding("error", raw.line, "bad-row",
+                                f"column {error.column + 1}: cannot read as a layer row: {error}"))
+    return []
+
+
+def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
+    text = DELIMITERS.sub(" ", raw.text).strip()
+    if not text:
+        return []
+    try:
+        parsed: List[StreamRow] = parse_cell("rows", text)
+    except CellError:
+        return None
+    return [_row(raw.line, raw.end_line, s.layer, s.shape, s.params, s.inbound, s.trainable, 0)
+            for s in parsed]
+
+
+def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
+    cells = {role: _join(role, pieces, layout) for role, pieces in raw.cells.items()}
+    layer_text = cells.get("layer", "")
+    depth = raw.depth
+    indent = NEST_INDENT.match(layer_text)
+    if indent:
+        depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
+    layer: LayerCell = parse_cell("layer_cell", layer_text.strip())
+    shape: ShapeCell = parse_cell("shape_cell", cells["shape"].strip()) if cells.get("shape", "").strip() \
+        else ShapeCell(shape=None, cut=False)
+    params: ParamsCell = parse_cell("params_cell", cells["params"].strip())
+    connected = cells.get("connected", "").strip()
+    inbound = parse_cell("connected_cell", connected) if connected else ()
+    trainable_text = cells.get("trainable", "").strip()
+    trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
+    return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
+
+
+def _join(role: str, pieces: Sequence[str], layout: _Layout) -> str:
+    if len(pieces) == 1:
+        return pieces[0]
+    if role == "connected" or layout.joiner == " ":
+        return " ".join(piece.strip() for piece in pieces)
+    return pieces[0].rstrip() + "".join(piece.rstrip() for piece in pieces[1:])
+
+
+def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: ParamsCell,
+         inbound: Tuple[Inbound, ...], trainable: Optional[bool], depth: int) -> Row:
+    printed_type = layer.type or ""
+    name = layer.name or ""
+    candidates = REGISTRY.resolve(printed_type, truncated=layer.type_cut) if printed_type else ()
+    return Row(line=line, end_line=end_line, name=name, type=printed_type,
+               layer_class=candidates[0] if len(candidates) == 1 else None,
+               class_candidates=candidates, output_shape=shape.shape, params=params.count,
+               params_note=params.note, depth=depth, inbound=inbound, trainable=trainable,
+               truncated=name.endswith("…") or layer.type_cut)
+
+
+# ---- totals ---------------------------------------------------------------------------------------
+
+
+def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Totals]:
+    counts: Dict[str, int] = {}
+    sizes: Dict[str, float] = {}
+    where: Dict[str, int] = {}
+    for line in lines:
+        try:
+            parsed: TotalsLine = parse_cell("totals_line", line.text.strip())
+        except CellError as error:
+            findings.append(Finding("error", line.number, "bad-totals", str(error)))
+            continue
+        counts[parsed.kind] = parsed.count
+        where[parsed.kind] = line.number
+        if parsed.size_bytes is not None:
+            sizes[parsed.kind] = parsed.size_bytes
+    if not counts:
+        return None
+    return Totals(total=counts.get("total"), trainable=counts.get("trainable"),
+                  non_trainable=counts.get("non_trainable"), optimizer=counts.get("optimizer"),
+                  sizes=sizes, lines=where)
