@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+import re
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from lark import Lark, Token, Transformer, UnexpectedInput
 
@@ -191,12 +192,56 @@ def parser() -> Lark:
                 cache=True, maybe_placeholders=False)
 
 
-@lru_cache(maxsize=65536)
+FastPath = Tuple["re.Pattern[str]", Callable[["re.Match[str]"], Any]]
+
+
+@lru_cache(maxsize=1)
+def fast_paths() -> Dict[str, FastPath]:
+    """Shortcuts for the commonest spelling of the cells that never repeat (layer names,
+    inbound lists), assembled from the grammar's own terminals so that they accept nothing
+    the grammar would read differently (tests/test_grammar.py checks that they agree).
+    A cell they do not match goes to the full grammar."""
+    terminal = {name: parser().get_terminal(name).pattern.to_regexp() for name in ("NAME", "TYPE", "REF", "COUNT")}
+    layer = re.compile(rf"(?P<name>{terminal['NAME']})\s*\(\s*(?P<type>{terminal['TYPE']})\s*\)")
+    count = re.compile(rf"(?:{terminal['COUNT']})")
+    ref = terminal["REF"]
+    quoted_refs = re.compile(rf"\[\s*'{ref}'(?:\s*,\s*'{ref}')*\s*\]")
+    bare_refs = re.compile(rf"{ref}(?:\s+{ref})*")
+    find_ref = re.compile(ref)
+
+    def layer_cell(match: "re.Match[str]") -> LayerCell:
+        typ = match["type"]
+        return LayerCell(name=match["name"], type=typ.rstrip("…"), type_cut=typ.endswith("…"), nested=False)
+
+    def refs(match: "re.Match[str]") -> Tuple[Inbound, ...]:
+        return tuple(_inbound(m.group()) for m in find_ref.finditer(match.group()))
+
+    return {
+        "layer_cell": (layer, layer_cell),
+        "params_cell": (count, lambda match: ParamsCell(count=_count(match.group()), note=None)),
+        "connected_cell": (bare_refs, refs),
+        "connected_list": (quoted_refs, refs),
+    }
+
+
 def parse_cell(start: str, text: str) -> Any:
     """Parse one cell (or one stream of rows) with the given start symbol.
 
     Raises `CellError` with the 0-based column of the trouble inside `text`.
     """
+    paths = fast_paths()
+    for key in (start, "connected_list") if start == "connected_cell" else (start,):
+        path = paths.get(key)
+        if path is not None:
+            match = path[0].fullmatch(text)
+            if match is not None:
+                return path[1](match)
+    return parse_with_grammar(start, text)
+
+
+@lru_cache(maxsize=65536)
+def parse_with_grammar(start: str, text: str) -> Any:
+    """The grammar's reading of a cell, memoized: cell texts repeat a lot in real tables."""
     try:
         return parser().parse(text, start=start)
     except UnexpectedInput as exc:

@@ -26,7 +26,8 @@ SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\
 SPACE_LIKE.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None))
 
 RULE_CHARS = "_=━─═-¯┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:~ "
-RULE_LINE = re.compile(r"^[\s|┃│]*([_=━─═\-¯~])\1{4,}[" + re.escape(RULE_CHARS) + r"]*$")
+#: a line drawn with rule characters only, with a run of five or more somewhere.
+RULE_LINE = re.compile(r"^(?=.*([_=━─═\-¯~])\1{4,})[" + re.escape(RULE_CHARS) + r"]+$")
 HEADER_LINE = re.compile(r"Layer\s*\(type\)|Layer\s{2,}Output\s+Shape")
 TOTALS_LINE = re.compile(r"(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:")
 MODEL_LINE = re.compile(r"^\s*Model\s*:")

@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 from .errors import SummaryAuditError
 from .grammar import CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, parse_cell
 from .layers import REGISTRY
-from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals
+from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, is_multi
 from .normalize import (MODEL_LINE, RULE_LINE, TOTALS_LINE, Block, Line, clean_lines, decode,
                         document_lines, find_blocks)
 
@@ -380,7 +380,7 @@ def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
 def _join(role: str, pieces: Sequence[str], layout: _Layout) -> str:
     if len(pieces) == 1:
         return pieces[0]
-    if role == "connected" or layout.joiner == " ":
+    if layout.joiner == " ":
         return " ".join(piece.strip() for piece in pieces)
     return pieces[0].rstrip() + "".join(piece.rstrip() for piece in pieces[1:])
 
@@ -390,9 +390,12 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
     printed_type = layer.type or ""
     name = layer.name or ""
     candidates = REGISTRY.resolve(printed_type, truncated=layer.type_cut) if printed_type else ()
+    output_shape = shape.shape
+    if is_multi(output_shape) and len(output_shape) == 1:  # type: ignore[arg-type]
+        output_shape = output_shape[0]  # type: ignore[index]  # tf.keras' `[(None, 28, 28, 1)]`
     return Row(line=line, end_line=end_line, name=name, type=printed_type,
                layer_class=candidates[0] if len(candidates) == 1 else None,
-               class_candidates=candidates, output_shape=shape.shape, params=params.count,
+               class_candidates=candidates, output_shape=output_shape, params=params.count,
                params_note=params.note, depth=depth, inbound=inbound, trainable=trainable,
                truncated=name.endswith("…") or layer.type_cut)
 

@@ -1,0 +1,27 @@
+"""Shared test helpers: where the fixtures and the seed pages are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def require_seeds() -> Path:
+    """The seed pages sit beside the checkout (../shared/seeds); CI always has them."""
+    if not SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"seed pages missing at {SEEDS}")
+        pytest.skip("seed pages not available beside this checkout")
+    return SEEDS
+
+
+def seed(prefix: str) -> bytes:
+    matches = sorted(require_seeds().glob(f"{prefix}_*.txt"))
+    assert matches, f"no seed {prefix}"
+    return matches[0].read_bytes()
