@@ -335,6 +335,7 @@ def repair_block(lines: List[Line]) -> List[Line]:
     """Undo damage that only shows across a whole table: `?` for spaces or box characters,
     hard wraps at a terminal's width, inline comments."""
     lines = _repair_question_marks(lines)
+    lines = _undo_double_spacing(lines)
     lines = _rejoin_hard_wraps(lines)
     return [replace(line, text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
 
@@ -364,6 +365,21 @@ def _box_from_question_marks(lines: List[Line], header: Line) -> List[Line]:
             text = "".join(chars)
         repaired.append(replace(line, text=text))
     return repaired
+
+
+def _undo_double_spacing(lines: List[Line]) -> List[Line]:
+    """A blog that put a blank line after every line of the table (seed 003): drop one blank
+    after each line, so that a wrapped row's lines stand together again. Tables printed with
+    blank lines of their own (tf_keras) always have some lines side by side (header, rules)."""
+    filled = [bool(line.text.strip()) for line in lines]
+    if sum(filled) < 5 or any(a and b for a, b in zip(filled, filled[1:])):
+        return lines
+    kept: List[Line] = []
+    for index, line in enumerate(lines):
+        if not filled[index] and index > 0 and filled[index - 1]:
+            continue
+        kept.append(line)
+    return kept
 
 
 def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:

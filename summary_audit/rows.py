@@ -43,7 +43,8 @@ class _RawRow:
     cells: Dict[str, List[str]]
     depth: int = 0
     text: str = ""
-    column_of: Dict[str, int] = field(default_factory=dict)
+    #: a line that fits no row: prose after a cut-off table, or a damaged row inside one.
+    foreign: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     rows: List[_RawRow] = []
     totals: List[Line] = []
     depth = 0
+    separated = True  # a wrapped row's next lines follow it directly, before any rule
     for line in body:
         text = line.text
         if TOTALS_LINE.search(text):
@@ -180,19 +182,22 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             continue
         if _is_rule(text) or _is_blank(text):
             depth = _box_depth(text, depth)
+            separated = True
             continue
         if line.collapsed or header.collapsed:
             rows.append(_RawRow(line.number, line.number, {}, text=text))
             continue
         cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
-        if cells is None:
-            rows.append(_RawRow(line.number, line.number, {}, text=text))
-            continue
-        if cells.get("params", "").strip() or not rows:
+        if cells is not None and cells.get("params", "").strip():
             rows.append(_RawRow(line.number, line.number, {role: [cell] for role, cell in cells.items()},
                                 depth=_frame_depth(text) if not delimited else 0, text=text))
-            continue
-        _continue_row(rows[-1], cells, line)
+            separated = False
+        elif cells is not None and rows and not separated and not rows[-1].foreign:
+            _continue_row(rows[-1], cells, line)
+        else:
+            rows.append(_RawRow(line.number, line.number, {}, text=text, foreign=True))
+    while rows and rows[-1].foreign and not totals:
+        rows.pop()  # prose after a table cut off before its totals
     return rows, totals
 
 
