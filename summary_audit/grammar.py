@@ -75,13 +75,17 @@ def _count(token: Token) -> int:
     return int(str(token).replace(",", ""))
 
 
+INDEX = re.compile(r"\[(\d+)\]")
+
+
 def _inbound(text: str) -> Inbound:
     """`lstm[0][1]` → Inbound('lstm', 0, 1); a bare or cut name keeps only the layer."""
-    head, _, rest = text.partition("[")
-    indexes = [int(part) for part in rest.replace("…", "").replace("[", "").split("]") if part.isdigit()]
-    node = indexes[0] if indexes else None
-    tensor = indexes[1] if len(indexes) > 1 else None
-    return Inbound(layer=head, node=node, tensor=tensor, text=text)
+    head, bracket, rest = text.partition("[")
+    if not bracket:
+        return Inbound(layer=head, text=text)
+    indexes = INDEX.findall(bracket + rest)
+    return Inbound(layer=head, node=int(indexes[0]) if indexes else None,
+                   tensor=int(indexes[1]) if len(indexes) > 1 else None, text=text)
 
 
 class _ToValues(Transformer):
@@ -229,14 +233,21 @@ def parse_cell(start: str, text: str) -> Any:
 
     Raises `CellError` with the 0-based column of the trouble inside `text`.
     """
-    paths = fast_paths()
-    for key in (start, "connected_list") if start == "connected_cell" else (start,):
-        path = paths.get(key)
-        if path is not None:
-            match = path[0].fullmatch(text)
-            if match is not None:
-                return path[1](match)
+    for pattern, build in _FAST.get(start) or _load_fast(start):
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return build(match)
     return parse_with_grammar(start, text)
+
+
+_FAST: Dict[str, List[FastPath]] = {}
+
+
+def _load_fast(start: str) -> List[FastPath]:
+    paths = fast_paths()
+    keys = (start, "connected_list") if start == "connected_cell" else (start,)
+    _FAST[start] = [paths[key] for key in keys if key in paths]
+    return _FAST[start]
 
 
 @lru_cache(maxsize=65536)

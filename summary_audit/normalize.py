@@ -66,16 +66,22 @@ def decode(data: bytes) -> str:
     """Decode a paste whatever code page it was saved in; refuse binary data."""
     if len(data) > MAX_INPUT_BYTES:
         raise SummaryAuditError(f"input is {len(data):,} bytes, over the {MAX_INPUT_BYTES:,}-byte limit", 1, 1)
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32")):
+    text = _decode_text(data)
+    controls = sum(1 for ch in text[:65536] if ch < " " and ch not in "\t\n\r\f\x1b")
+    if controls > max(2, len(text[:65536]) // 100):
+        line, column = _first_binary_position(text)
+        raise SummaryAuditError("binary data, not text: nothing to read as a summary", line, column)
+    return text
+
+
+def _decode_text(data: bytes) -> str:
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     utf16 = _sniff_utf16(data)
     if utf16:
         return data.decode(utf16, errors="replace")
-    if b"\x00" in data[:65536] or _control_ratio(data[:65536]) > 0.1:
-        line, column = _first_binary_position(data)
-        raise SummaryAuditError("binary data, not text: nothing to read as a summary", line, column)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -96,18 +102,11 @@ def _sniff_utf16(data: bytes) -> Optional[str]:
     return None
 
 
-def _control_ratio(data: bytes) -> float:
-    if not data:
-        return 0.0
-    controls = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls / len(data)
-
-
-def _first_binary_position(data: bytes) -> Tuple[int, int]:
-    for index, byte in enumerate(data[:65536]):
-        if byte < 32 and byte not in (9, 10, 12, 13, 27):
-            before = data[:index]
-            return before.count(b"\n") + 1, index - (before.rfind(b"\n") + 1) + 1
+def _first_binary_position(text: str) -> Tuple[int, int]:
+    for index, ch in enumerate(text[:65536]):
+        if ch < " " and ch not in "\t\n\r\f\x1b":
+            before = text[:index]
+            return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
     return 1, 1
 
 
@@ -236,12 +235,17 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
     """Space look-alikes to spaces, quote prefixes off, collapsed tables split apart."""
     cleaned: List[Line] = []
     for line in lines:
-        text = line.text.translate(SPACE_LIKE).rstrip("\n")
+        text = line.text
+        if not text.isascii():
+            text = text.translate(SPACE_LIKE)
         if "\t" in text:
             text = text.expandtabs(8)
-        if text.lstrip().startswith(">"):
+        if text[:1] in (">", " ") and text.lstrip().startswith(">"):
             text = QUOTE_PREFIX.sub("", text)
-        cleaned.extend(_expand_collapsed(replace(line, text=text)))
+        if len(text) > 120:
+            cleaned.extend(_expand_collapsed(Line(line.number, text, line.collapsed)))
+        else:
+            cleaned.append(line if text is line.text else Line(line.number, text, line.collapsed))
     return cleaned
 
 
@@ -405,7 +409,7 @@ def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:
 def _wrap_width(lines: Sequence[Line]) -> Optional[int]:
     for line, following in zip(lines, lines[1:]):
         text, rest = line.text, following.text
-        if len(text) >= 40 and RULE_LINE.match(text) and rest and len(set(rest.strip())) == 1 \
+        if len(text) >= 40 and text[-1] in "_=━─┓┩┤┘" and RULE_LINE.match(text) and rest and len(set(rest.strip())) == 1 \
                 and rest.strip()[0] == text.strip()[-1] and rest == rest.strip():
             width = len(text)
             if sum(1 for other in lines if len(other.text) == width) >= 2:

@@ -30,6 +30,8 @@ COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
 CELL_START = {"layer": "layer_cell", "shape": "shape_cell", "params": "params_cell",
               "connected": "connected_cell", "trainable": "trainable_cell"}
 DELIMITERS = re.compile(r"[┃│|]")
+#: the characters a rule line can begin with (after spaces); others are never rules.
+RULE_STARTS = frozenset("_=━─═-¯~┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:")
 BOX_CHARS = set("┃│┏┓┡┩━")
 NEST_INDENT = re.compile(r"^(\s*)└")
 
@@ -177,10 +179,10 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     separated = True  # a wrapped row's next lines follow it directly, before any rule
     for line in body:
         text = line.text
-        if TOTALS_LINE.search(text):
+        if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        if _is_rule(text) or _is_blank(text):
+        if _is_blank(text) or (text.lstrip()[:1] in RULE_STARTS and _is_rule(text)):
             depth = _box_depth(text, depth)
             separated = True
             continue
@@ -210,6 +212,8 @@ def _box_depth(text: str, depth: int) -> int:
 
 
 def _frame_depth(text: str) -> int:
+    if "|" not in text:
+        return 0
     match = re.match(r"^[| ]*", text)
     return match.group().count("|") if match else 0
 
