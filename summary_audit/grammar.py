@@ -233,14 +233,23 @@ def parse_cell(start: str, text: str) -> Any:
 
     Raises `CellError` with the 0-based column of the trouble inside `text`.
     """
+    cached = _CELLS.get((start, text))
+    if cached is not None:
+        return cached
+    if len(_CELLS) > 200_000:
+        _CELLS.clear()
     for pattern, build in _FAST.get(start) or _load_fast(start):
         match = pattern.fullmatch(text)
         if match is not None:
-            return build(match)
-    return parse_with_grammar(start, text)
+            value = _CELLS[(start, text)] = build(match)
+            return value
+    value = _CELLS[(start, text)] = parse_with_grammar(start, text)
+    return value
 
 
 _FAST: Dict[str, List[FastPath]] = {}
+#: every cell read so far: shapes, counts and types repeat down a table and across tables.
+_CELLS: Dict[Tuple[str, str], Any] = {}
 
 
 def _load_fast(start: str) -> List[FastPath]:

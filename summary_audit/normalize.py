@@ -24,6 +24,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
                                     "\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 SPACE_LIKE.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None))
+HAS_SPACE_LIKE = re.compile("[" + "".join(chr(code) for code in SPACE_LIKE) + "]")
 
 RULE_CHARS = "_=━─═-¯┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:~ "
 #: a line drawn with rule characters only, with a run of five or more somewhere.
@@ -236,7 +237,7 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
     cleaned: List[Line] = []
     for line in lines:
         text = line.text
-        if not text.isascii():
+        if not text.isascii() and HAS_SPACE_LIKE.search(text):
             text = text.translate(SPACE_LIKE)
         if "\t" in text:
             text = text.expandtabs(8)

@@ -62,6 +62,8 @@ class LayerSpec:
     #: spellings only Keras 1 printed (`Convolution2D`, `Merge`): they resolve to this class
     #: and tell a Keras 1 table apart. They need not be repeated in `names`.
     keras1_names: Tuple[str, ...] = ()
+    #: a model used as a layer: its count is the sum of its own rows.
+    is_container: bool = False
 
     @property
     def class_name(self) -> str:
@@ -82,6 +84,7 @@ class Registry:
         self._by_name: Dict[str, LayerSpec] = {}
         self._classes: Dict[str, LayerSpec] = {}
         self._keras1: set = set()
+        self._resolved: Dict[Tuple[str, bool], Tuple[str, ...]] = {}
 
     def register(self, spec: LayerSpec) -> LayerSpec:
         if not spec.names:
@@ -92,6 +95,7 @@ class Registry:
                 raise ValueError(f"layer name {name!r} declared twice")
             self._by_name[name] = spec
         self._classes[spec.class_name] = spec
+        self._resolved.clear()
         return spec
 
     def get(self, class_name: str) -> Optional[LayerSpec]:
@@ -110,6 +114,12 @@ class Registry:
         An exact or alias match gives one; a type cut at the column edge (``MaxPooling2``,
         ``BatchNo``, ``BatchNormalizatio…``) gives every class it is a prefix of.
         """
+        key = (printed_type, truncated)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(printed_type, truncated)
+        return self._resolved[key]
+
+    def _resolve(self, printed_type: str, truncated: bool) -> Tuple[str, ...]:
         text = printed_type.strip().rstrip("…").rstrip(".")
         if not text:
             return ()

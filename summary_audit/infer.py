@@ -1,0 +1,240 @@
+"""Inference: the shapes that enter each layer, and the configuration that explains each row.
+
+Shapes flow down a Sequential table (each row takes the previous row's output, nested rows
+chain inside their container) or along a functional table's `Connected to` references. For
+every row the layer's spec enumerates the configurations consistent with its input; the one
+that reproduces the printed Param # and output shape (best ranked) is kept. A table is read
+once as channels_last and, if that leaves rows unexplained, once as channels_first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .layers import REGISTRY, LayerQuery, LayerSpec
+from .layers.base import same_shape
+from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi
+
+DATA_FORMATS = ("channels_last", "channels_first")
+UNKNOWN_SHAPE_WORDS = ("multiple", "?")
+
+
+@dataclass(frozen=True)
+class RowInference:
+    row: Row
+    layer_class: Optional[str]
+    input_shapes: Tuple[Shape, ...]
+    #: the exact candidate when one exists, else the closest one (for the mismatch message).
+    best: Optional[Candidate]
+    exact: bool
+    alternatives: Tuple[Candidate, ...] = ()
+    #: why the row cannot be checked (custom layer, unknown input, unbuilt ...).
+    reason: Optional[str] = None
+    #: a container's count re-derived from its nested rows.
+    inner_total: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Inference:
+    summary: Summary
+    data_format: Optional[str]
+    rows: Tuple[RowInference, ...]
+
+    @property
+    def explained(self) -> int:
+        return sum(1 for r in self.rows if r.exact)
+
+
+def infer(summary: Summary) -> Inference:
+    """Read the table in the data format that explains the most rows."""
+    first = _infer(summary, "channels_last")
+    if first.explained == len(first.rows) or not _has_spatial_rows(summary):
+        return first
+    second = _infer(summary, "channels_first")
+    return second if second.explained > first.explained else first
+
+
+def _has_spatial_rows(summary: Summary) -> bool:
+    return any(isinstance(r.output_shape, tuple) and not is_multi(r.output_shape) and len(r.output_shape) >= 3
+               for r in summary.rows)
+
+
+def _infer(summary: Summary, data_format: str) -> Inference:
+    flow = _ShapeFlow(summary)
+    results: List[RowInference] = []
+    for index, row in enumerate(summary.rows):
+        inputs = flow.inputs_of(index)
+        result = _infer_row(summary, index, row, inputs, data_format)
+        flow.record(index, inputs, _flowing_output(row, result))
+        results.append(result)
+    return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results))
+
+
+def _flowing_output(row: Row, result: RowInference) -> OutputShape:
+    """What the next layer receives: the printed shape, or the derived one where it says 'multiple'."""
+    printed = row.output_shape
+    if isinstance(printed, tuple):
+        return printed
+    if result.best is not None and isinstance(result.best.output_shape, tuple):
+        return result.best.output_shape
+    return None
+
+
+# ---- shapes along the table ------------------------------------------------------------------
+
+
+class _ShapeFlow:
+    """Where each row's input comes from: the previous row, its container, or `Connected to`."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.rows = summary.rows
+        self.outputs: Dict[str, OutputShape] = {}
+        self.chain: Dict[int, OutputShape] = {}
+        self.container_input: Dict[int, Tuple[Shape, ...]] = {}
+
+    def inputs_of(self, index: int) -> Tuple[Shape, ...]:
+        row = self.rows[index]
+        if row.inbound:
+            shapes = tuple(self._resolve(ref.layer, ref.tensor) for ref in row.inbound)
+            return shapes if all(s is not None for s in shapes) else ()  # type: ignore[return-value]
+        if _is_input_layer(row):
+            return ()
+        depth = row.depth
+        previous = self.rows[index - 1] if index else None
+        if previous is not None and previous.depth < depth:
+            return self.container_input.get(depth - 1, ())
+        shape = self.chain.get(depth)
+        return (shape,) if isinstance(shape, tuple) and not is_multi(shape) and shape else ()
+
+    def record(self, index: int, inputs: Tuple[Shape, ...], output: OutputShape) -> None:
+        row = self.rows[index]
+        self.container_input[row.depth] = inputs
+        self.chain[row.depth] = output
+        for deeper in [d for d in self.chain if d > row.depth]:
+            del self.chain[deeper]
+        if row.name:
+            self.outputs[row.name] = output
+
+    def _resolve(self, name: str, tensor: Optional[int]) -> Optional[Shape]:
+        shape = self.outputs.get(name)
+        if shape is None:
+            shape = self._cut_name_match(name)
+        if shape is None or isinstance(shape, str):
+            return None
+        if is_multi(shape):
+            return shape[tensor or 0] if (tensor or 0) < len(shape) else None  # type: ignore[index, return-value]
+        return shape  # type: ignore[return-value]
+
+
+    def _cut_name_match(self, name: str) -> OutputShape:
+        """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike."""
+        stem = name.rstrip("…")
+        for known, shape in reversed(list(self.outputs.items())):
+            known_stem = known.rstrip("…")
+            if (name.endswith("…") and known_stem.startswith(stem)) or \
+                    (known.endswith("…") and stem.startswith(known_stem)):
+                return shape
+        return None
+
+
+def _is_input_layer(row: Row) -> bool:
+    return row.layer_class == "InputLayer" or row.type == "InputLayer"
+
+
+# ---- one row -----------------------------------------------------------------------------------
+
+
+def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
+    classes = (row.layer_class,) if row.layer_class else row.class_candidates
+    specs = [(name, REGISTRY.get(name)) for name in classes if REGISTRY.get(name) is not None]
+    if not specs:
+        return RowInference(row, None, inputs, None, False, reason=_unknown_reason(row))
+    if row.params_note in ("unbuilt", "unused"):
+        return RowInference(row, specs[0][0], inputs, None, False,
+                            reason=f"the printer marked the layer {row.params_note}: its weights do not exist yet")
+    if specs[0][1].is_container:  # type: ignore[union-attr]
+        return _container(summary, index, row, specs[0][0], inputs)
+    outcomes = [_best_of(name, spec, row, inputs, data_format, summary) for name, spec in specs]  # type: ignore[arg-type]
+    outcomes.sort(key=lambda r: (not r.exact, r.best is None, r.best.rank if r.best else 0))
+    return outcomes[0]
+
+
+def _unknown_reason(row: Row) -> str:
+    suggestion = REGISTRY.suggest(row.type) if row.type else None
+    hint = f" (did you mean {suggestion}?)" if suggestion else ""
+    return f"custom or unknown layer type {row.type!r}{hint}: Param # not checked"
+
+
+def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+             summary: Summary) -> RowInference:
+    query = LayerQuery(input_shapes=inputs, output_shape=row.output_shape, params=row.params,
+                       data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
+    candidates = _candidates(spec, query)
+    if not candidates:
+        reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
+        return RowInference(row, name, inputs, None, False, reason=reason)
+    exact = [c for c in candidates if _fits(c, row)]
+    if exact:
+        exact.sort(key=lambda c: c.rank)
+        return RowInference(row, name, inputs, exact[0], True, tuple(exact[1:4]))
+    closest = min(candidates, key=lambda c: (_distance(c, row), c.rank))
+    return RowInference(row, name, inputs, closest, False)
+
+
+_CANDIDATES: Dict[Tuple, List[Candidate]] = {}
+
+
+def _candidates(spec: LayerSpec, query: LayerQuery) -> List[Candidate]:
+    key = (spec.class_name, query.input_shapes, query.output_shape, query.params, query.data_format, query.generation)
+    cached = _CANDIDATES.get(key)
+    if cached is None:
+        try:
+            cached = list(spec.candidates(query))
+        except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+            cached = []
+        if len(_CANDIDATES) > 100_000:
+            _CANDIDATES.clear()
+        _CANDIDATES[key] = cached
+    return cached
+
+
+def _fits(candidate: Candidate, row: Row) -> bool:
+    params_ok = row.params is None or candidate.params is None or candidate.params == row.params
+    if candidate.params is None and row.params:
+        params_ok = False
+    return params_ok and _shape_fits(candidate.output_shape, row.output_shape)
+
+
+def _shape_fits(derived: OutputShape, printed: OutputShape) -> bool:
+    if derived is None or printed is None or isinstance(printed, str):
+        return True
+    if isinstance(derived, str):
+        return True
+    if is_multi(printed) and not is_multi(derived) and len(printed) == 1:  # type: ignore[arg-type]
+        printed = printed[0]  # type: ignore[index]
+    return same_shape(derived, printed)
+
+
+def _distance(candidate: Candidate, row: Row) -> float:
+    params = 0.0 if row.params is None or candidate.params is None else abs(candidate.params - row.params)
+    shape = 0.0 if _shape_fits(candidate.output_shape, row.output_shape) else 1.0
+    return shape * 1e12 + params
+
+
+def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[Shape, ...]) -> RowInference:
+    """A nested model: its own rows (when printed) add up to its count."""
+    inner: Dict[str, int] = {}
+    for other in summary.rows[index + 1:]:
+        if other.depth <= row.depth:
+            break
+        if other.depth == row.depth + 1 and other.params is not None:
+            inner.setdefault(other.name, other.params)
+    if not inner:
+        return RowInference(row, name, inputs, None, False,
+                            reason="a nested model whose layers are not shown (print with expand_nested=True)")
+    total = sum(inner.values())
+    terms = " + ".join(f"{v:,}" for v in inner.values())
+    candidate = Candidate(config={}, params=total, output_shape=None,
+                          explanation=f"sum of its {len(inner)} layers: {terms} = {total:,}")
+    return RowInference(row, name, inputs, candidate, total == row.params, inner_total=total)

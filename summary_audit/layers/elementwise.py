@@ -1,0 +1,96 @@
+"""Layers that keep their input's shape (dropout, noise, activations, rescaling, ...), PReLU
+with its one weight per position, and ops whose shape cannot be derived from a table."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence, Tuple
+
+from ..model import Candidate, Shape
+from .base import LayerQuery, LayerSpec, fmt, product, register
+
+SHAPE_KEEPING = (
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
+    "AlphaDropout", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "Masking",
+    "ActivityRegularization", "Rescaling", "Identity", "UnitNormalization", "RandomFlip", "RandomRotation",
+    "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "Lambda",
+)
+#: ops whose output shape only the framework knows; the table's shape is taken as printed.
+OPAQUE = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation")
+
+
+class ShapeKeeping(LayerSpec):
+    """No weights; the output is the input, unchanged in shape."""
+
+    has_weights = False
+
+    def __init__(self, name: str) -> None:
+        self.names = (name,)
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        return Candidate(config=dict(config), params=0, output_shape=input_shapes[0],
+                         explanation="no weights; shape unchanged", trainable_params=0, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        if query.input_shape is None:
+            return [Candidate(config={}, params=0, output_shape=query.single_output,
+                              explanation="no weights; shape unchanged", trainable_params=0, non_trainable_params=0)]
+        return [self.forward({}, [query.input_shape])]
+
+
+class Opaque(LayerSpec):
+    """An op in a functional graph (`tf.__operators__.add (TFOpLambda)`): no weights, and an
+    output shape that the table alone cannot re-derive."""
+
+    has_weights = False
+
+    def __init__(self, name: str) -> None:
+        self.names = (name,)
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        return Candidate(config={}, params=0, output_shape=None, explanation="no weights: an op",
+                         trainable_params=0, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        return [self.forward({}, query.input_shapes)]
+
+
+for _name in SHAPE_KEEPING:
+    from .base import REGISTRY
+    REGISTRY.register(ShapeKeeping(_name))
+for _name in OPAQUE:
+    REGISTRY.register(Opaque(_name))
+
+
+@register
+class PReLU(LayerSpec):
+    """One learned slope per input position, shared along `shared_axes`."""
+
+    names = ("PReLU",)
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        shape = input_shapes[0]
+        shared = set(config.get("shared_axes") or ())
+        dims = [1 if axis in shared else (d or 0) for axis, d in enumerate(shape) if axis > 0]
+        params = product(dims)
+        return Candidate(config=dict(config), params=params, output_shape=shape,
+                         explanation=f"one slope per position: {'*'.join(str(d) for d in dims)} = {fmt(params)}",
+                         trainable_params=params, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        shape = query.input_shape
+        if shape is None:
+            return []
+        rank = len(shape) - 1
+        options = [()] + [tuple(axes) for axes in _subsets(range(1, rank + 1)) if axes]
+        return [Candidate(**{**self.forward({"shared_axes": list(axes)} if axes else {}, [shape]).__dict__,
+                             "rank": float(len(axes))}) for axes in options[:16]]
+
+
+def _subsets(items: Iterable[int]) -> Iterable[Tuple[int, ...]]:
+    from itertools import combinations
+    values = list(items)
+    for size in range(1, len(values) + 1):
+        yield from combinations(values, size)

@@ -1,0 +1,101 @@
+"""Merges: elementwise ones keep the (broadcast) shape, Concatenate adds along its axis."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Mapping, Optional, Sequence
+
+from ..model import Candidate, Shape
+from .base import REGISTRY, LayerQuery, LayerSpec, register
+
+
+class Elementwise(LayerSpec):
+    has_weights = False
+
+    def __init__(self, name: str, keras1: bool = False) -> None:
+        self.names = (name,)
+        self.keras1_names = ("Merge",) if keras1 else ()
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        out = _broadcast(input_shapes)
+        return Candidate(config={}, params=0, output_shape=out,
+                         explanation=f"no weights: {len(input_shapes)} inputs combined elementwise",
+                         trainable_params=0, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        if not query.input_shapes:
+            return []
+        return [self.forward({}, query.input_shapes)]
+
+
+def _broadcast(shapes: Sequence[Shape]) -> Optional[Shape]:
+    rank = max(len(s) for s in shapes)
+    out: List[Optional[int]] = []
+    for axis in range(rank):
+        dims = [s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0]
+        known = {d for d in dims if d is not None and d != 1}
+        out.append(known.pop() if len(known) == 1 else (None if None in dims else max(dims, default=1)))  # type: ignore
+    return tuple(out)
+
+
+for _name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"):
+    REGISTRY.register(Elementwise(_name, keras1=_name == "Add"))
+
+
+@register
+class Concatenate(LayerSpec):
+    names = ("Concatenate",)
+    has_weights = False
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        axis = int(config.get("axis", -1))
+        first = list(input_shapes[0])
+        sizes = [s[axis] for s in input_shapes]
+        first[axis] = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
+        text = " + ".join(str(s) for s in sizes)
+        return Candidate(config={"axis": axis}, params=0, output_shape=tuple(first),
+                         explanation=f"no weights: joins along axis {axis}: {text} = {first[axis]}",
+                         trainable_params=0, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        shapes = query.input_shapes
+        if not shapes or len({len(s) for s in shapes}) != 1:
+            return []
+        rank = len(shapes[0])
+        found = [self.forward({"axis": -1}, shapes)]
+        for axis in range(1, rank - 1):
+            c = self.forward({"axis": axis}, shapes)
+            found.append(Candidate(**{**c.__dict__, "rank": 1.0}))
+        return found
+
+
+@register
+class Dot(LayerSpec):
+    names = ("Dot",)
+    has_weights = False
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        axes = config.get("axes", -1)
+        a, b = input_shapes[0], input_shapes[1]
+        axes = (axes, axes) if isinstance(axes, int) else tuple(axes)
+        first = axes[0] % len(a)
+        second = axes[1] % len(b)
+        out = tuple(d for i, d in enumerate(a) if i != first) + tuple(d for i, d in enumerate(b) if i not in (0, second))
+        if len(out) == 1:
+            out = out + (1,)
+        return Candidate(config={"axes": axes}, params=0, output_shape=out,
+                         explanation=f"no weights: dot product over axes {axes}", trainable_params=0,
+                         non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        shapes = query.input_shapes
+        if len(shapes) != 2:
+            return []
+        found = []
+        for first in range(1, len(shapes[0])):
+            for second in range(1, len(shapes[1])):
+                if shapes[0][first] == shapes[1][second]:
+                    found.append(self.forward({"axes": (first, second)}, shapes))
+        return found or [self.forward({"axes": -1}, shapes)]

@@ -1,0 +1,157 @@
+"""Pooling: no weights, a window whose strides default to its size (`148 / 2 = 74`)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from ..model import Candidate, Shape
+from .base import LayerQuery, LayerSpec, channels, conv_output_length, register, spatial_dims, with_spatial
+
+
+class PoolingSpec(LayerSpec):
+    has_weights = False
+    rank = 2
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        shape = input_shapes[0]
+        pool = tuple(config.get("pool_size", (2,) * self.rank))
+        strides = tuple(config.get("strides") or pool)
+        padding = config.get("padding", "valid")
+        spatial = [conv_output_length(length, p, padding, s) for length, p, s in
+                   zip(spatial_dims(shape, data_format), pool, strides)]
+        out = with_spatial(shape[0], spatial, channels(shape, data_format), data_format)
+        return Candidate(config=dict(config), params=0, output_shape=out,
+                         explanation=_explain(spatial_dims(shape, data_format), spatial, pool, strides, padding),
+                         trainable_params=0, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        shape, out = query.input_shape, query.single_output
+        if shape is None or len(shape) != self.rank + 2:
+            return []
+        if out is None or len(out) != self.rank + 2:
+            return [self.forward({"pool_size": (2,) * self.rank}, [shape], query.data_format)]
+        found: List[Candidate] = []
+        ins, outs = spatial_dims(shape, query.data_format), spatial_dims(out, query.data_format)
+        for pool in (2, 3, 1, 4, 5, 6, 7, 8):
+            for stride in dict.fromkeys((pool, 1, 2, 3)):
+                for padding in ("valid", "same"):
+                    if all(o is None or i is None or conv_output_length(i, pool, padding, stride) == o
+                           for i, o in zip(ins, outs)):
+                        config = {"pool_size": (pool,) * self.rank, "strides": (stride,) * self.rank,
+                                  "padding": padding}
+                        c = self.forward(config, [shape], query.data_format)
+                        rank = (pool != 2) * 0.5 + (stride != pool) * 1.0 + (padding == "same") * 0.3
+                        found.append(Candidate(config=c.config, params=0, output_shape=c.output_shape,
+                                               explanation=c.explanation, trainable_params=0,
+                                               non_trainable_params=0, rank=rank))
+        if not found:
+            found.append(self.forward({"pool_size": (2,) * self.rank}, [shape], query.data_format))
+        return found[:6]
+
+
+def _explain(ins: Sequence[Optional[int]], outs: Sequence[Optional[int]], pool: Tuple[int, ...],
+             strides: Tuple[int, ...], padding: str) -> str:
+    size = "x".join(str(p) for p in pool)
+    moves = ", ".join(f"{i} → {o}" for i, o in zip(ins, outs))
+    stride_text = "" if strides == pool else f", strides {'x'.join(str(s) for s in strides)}"
+    return f"no weights; pool {size}{stride_text}, padding {padding}: {moves}"
+
+
+@register
+class MaxPooling1D(PoolingSpec):
+    names = ("MaxPooling1D", "MaxPool1D")
+    rank = 1
+
+
+@register
+class MaxPooling2D(PoolingSpec):
+    names = ("MaxPooling2D", "MaxPool2D")
+    rank = 2
+
+
+@register
+class MaxPooling3D(PoolingSpec):
+    names = ("MaxPooling3D", "MaxPool3D")
+    rank = 3
+
+
+@register
+class AveragePooling1D(PoolingSpec):
+    names = ("AveragePooling1D", "AvgPool1D")
+    rank = 1
+
+
+@register
+class AveragePooling2D(PoolingSpec):
+    names = ("AveragePooling2D", "AvgPool2D")
+    rank = 2
+
+
+@register
+class AveragePooling3D(PoolingSpec):
+    names = ("AveragePooling3D", "AvgPool3D")
+    rank = 3
+
+
+class GlobalPoolingSpec(LayerSpec):
+    """Pools every spatial position away: (None, 7, 7, 512) → (None, 512), or keeps them as 1s."""
+
+    has_weights = False
+    rank = 2
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        shape = input_shapes[0]
+        chans = channels(shape, data_format)
+        if config.get("keepdims"):
+            out = with_spatial(shape[0], [1] * self.rank, chans, data_format)
+        else:
+            out = (shape[0], chans)
+        return Candidate(config=dict(config), params=0, output_shape=out,
+                         explanation=f"no weights: pools {self.rank} spatial axes away, keeps {chans} channels",
+                         trainable_params=0, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        shape = query.input_shape
+        if shape is None or len(shape) != self.rank + 2:
+            return []
+        out = query.single_output
+        keep = out is not None and len(out) == self.rank + 2
+        return [self.forward({"keepdims": keep} if keep else {}, [shape], query.data_format)]
+
+
+@register
+class GlobalMaxPooling1D(GlobalPoolingSpec):
+    names = ("GlobalMaxPooling1D", "GlobalMaxPool1D")
+    rank = 1
+
+
+@register
+class GlobalMaxPooling2D(GlobalPoolingSpec):
+    names = ("GlobalMaxPooling2D", "GlobalMaxPool2D")
+    rank = 2
+
+
+@register
+class GlobalMaxPooling3D(GlobalPoolingSpec):
+    names = ("GlobalMaxPooling3D", "GlobalMaxPool3D")
+    rank = 3
+
+
+@register
+class GlobalAveragePooling1D(GlobalPoolingSpec):
+    names = ("GlobalAveragePooling1D", "GlobalAvgPool1D")
+    rank = 1
+
+
+@register
+class GlobalAveragePooling2D(GlobalPoolingSpec):
+    names = ("GlobalAveragePooling2D", "GlobalAvgPool2D")
+    rank = 2
+
+
+@register
+class GlobalAveragePooling3D(GlobalPoolingSpec):
+    names = ("GlobalAveragePooling3D", "GlobalAvgPool3D")
+    rank = 3

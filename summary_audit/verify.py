@@ -1,0 +1,206 @@
+"""Verification: each row ok / mismatch / unverified with the reason, and the totals checked
+(rows add up, trainable + non-trainable (+ optimizer) = total, what is not trained, bytes)."""
+
+from __future__ import annotations
+
+import math
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .infer import Inference, RowInference, infer
+from .layers.base import fmt
+from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
+from .report.common import shape_text
+
+DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
+UNITS = ("B", "KB", "MB", "GB", "TB")
+
+
+def audit(summary: Summary) -> Audit:
+    inference = infer(summary)
+    findings: List[Finding] = list(summary.findings)
+    rows = tuple(_row_audit(result, findings) for result in inference.rows)
+    totals = _totals_audit(summary, rows, findings)
+    return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
+                 status=_summary_status(rows, totals, findings), findings=tuple(findings))
+
+
+# ---- rows --------------------------------------------------------------------------------------
+
+
+def _row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
+    row, best = result.row, result.best
+    if best is None:
+        reason = result.reason or "nothing to check"
+        findings.append(Finding("info" if row.layer_class or row.class_candidates else "warning", row.line,
+                                "unknown-layer" if result.layer_class is None else "unverified-row",
+                                f"{row.name}: {reason}"))
+        return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes, messages=(reason,))
+    config = dict(best.config)
+    if result.input_shapes and "input_shape" not in config:
+        config["input_shape"] = result.input_shapes[0] if len(result.input_shapes) == 1 else list(result.input_shapes)
+    messages: List[str] = []
+    if best.note:
+        messages.append(best.note)
+    if result.exact:
+        messages.extend(_alternatives(result))
+        status: Status = "ok"
+    else:
+        status = "mismatch"
+        messages.extend(_mismatch_messages(row, result, findings))
+    return RowAudit(row=row, status=status, input_shapes=result.input_shapes, expected_params=best.params,
+                    expected_shape=best.output_shape, inferred=config, explanation=best.explanation,
+                    messages=tuple(messages), alternatives=result.alternatives,
+                    trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params)
+
+
+def _alternatives(result: RowInference) -> List[str]:
+    best = result.best
+    if best is None:
+        return []
+    texts = []
+    for other in result.alternatives:
+        if other.rank > best.rank + 1.0:
+            continue
+        differing = {k: v for k, v in other.config.items() if best.config.get(k) != v and k != "input_shape"}
+        if differing:
+            texts.append(", ".join(f"{k}={_value(v)}" for k, v in differing.items()))
+    return [f"also fits: {'; '.join(texts)}"] if texts else []
+
+
+def _value(value: object) -> str:
+    return str(tuple(value)) if isinstance(value, list) else str(value)
+
+
+def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) -> List[str]:
+    best = result.best
+    assert best is not None
+    messages = []
+    if best.params is not None and row.params is not None and best.params != row.params:
+        text = f"printed {fmt(row.params)}; {best.explanation}" if best.explanation else \
+            f"printed {fmt(row.params)}; expected {fmt(best.params)}"
+        messages.append(text)
+        findings.append(Finding("error", row.line, "param-mismatch", f"{row.name}: {text}"))
+    from .infer import _shape_fits
+
+    if not _shape_fits(best.output_shape, row.output_shape):
+        text = f"printed output {shape_text(row.output_shape)}; expected {shape_text(best.output_shape)}"
+        if best.explanation and not messages:
+            text += f" ({best.explanation})"
+        messages.append(text)
+        findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {text}"))
+    if not messages:
+        messages.append("no configuration reproduces this row")
+        findings.append(Finding("error", row.line, "param-mismatch", f"{row.name}: {messages[0]}"))
+    return messages
+
+
+# ---- totals ------------------------------------------------------------------------------------
+
+
+def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Finding]) -> TotalsAudit:
+    counted = _counted_once(rows)
+    printed_sum = sum(r.row.params or 0 for r in counted)
+    frozen = sum(_non_trainable(r) for r in counted)
+    totals = summary.totals
+    if totals is None:
+        return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
+    problems = [_check_sum(totals, printed_sum), _check_split(totals)]
+    errors = [(code, text) for code, text in problems if text]
+    for code, text in errors:
+        findings.append(Finding("error", totals.lines.get("total"), code, text))
+    warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
+    for code, line, text in (w for w in warnings if w):
+        findings.append(Finding("warning", line, code, text))
+    status: Status = "mismatch" if errors else "ok"
+    return TotalsAudit(totals, printed_sum, printed_sum - frozen, frozen, status)
+
+
+def _counted_once(rows: Sequence[RowAudit]) -> List[RowAudit]:
+    """Top-level rows, each layer once (a shared layer printed twice is one set of weights)."""
+    seen: Dict[str, RowAudit] = {}
+    for audit in rows:
+        if audit.row.depth == 0 and audit.row.name not in seen:
+            seen[audit.row.name] = audit
+    return list(seen.values())
+
+
+def _non_trainable(audit: RowAudit) -> int:
+    if audit.row.trainable is False:
+        return audit.row.params or 0
+    return audit.non_trainable_params or 0
+
+
+def _check_sum(totals: Totals, printed_sum: int) -> Tuple[str, Optional[str]]:
+    if totals.total is None:
+        return "total-mismatch", None
+    expected_total = printed_sum + (totals.optimizer or 0)
+    if totals.total == expected_total:
+        return "total-mismatch", None
+    optimizer = f" + {fmt(totals.optimizer)} optimizer" if totals.optimizer else ""
+    return "total-mismatch", (f"Total params printed {fmt(totals.total)}; the rows add up to {fmt(printed_sum)}"
+                              f"{optimizer} = {fmt(expected_total)}")
+
+
+def _check_split(totals: Totals) -> Tuple[str, Optional[str]]:
+    if None in (totals.total, totals.trainable, totals.non_trainable):
+        return "trainable-mismatch", None
+    split = totals.trainable + totals.non_trainable + (totals.optimizer or 0)  # type: ignore[operator]
+    if split == totals.total:
+        return "trainable-mismatch", None
+    optimizer = f" + {fmt(totals.optimizer)} optimizer" if totals.optimizer else ""
+    return "trainable-mismatch", (f"trainable {fmt(totals.trainable)} + non-trainable {fmt(totals.non_trainable)}"  # type: ignore[arg-type]
+                                  f"{optimizer} = {fmt(split)}, not the printed total {fmt(totals.total)}")  # type: ignore[arg-type]
+
+
+def _check_frozen(totals: Totals, frozen: int, printed_sum: int) -> Optional[Tuple[str, Optional[int], str]]:
+    if totals.non_trainable is None or totals.non_trainable == frozen:
+        return None
+    line = totals.lines.get("non_trainable")
+    return ("non-trainable-unexplained", line,
+            f"Non-trainable params printed {fmt(totals.non_trainable)}; the rows account for {fmt(frozen)} "
+            f"(moving statistics of normalization layers, rows marked not trainable): the other "
+            f"{fmt(totals.non_trainable - frozen)} come from layers frozen with trainable=False, or the line is "
+            f"stale (trainable changed after compile)")
+
+
+def _check_sizes(totals: Totals) -> List[Optional[Tuple[str, Optional[int], str]]]:
+    counts = {"total": totals.total, "trainable": totals.trainable, "non_trainable": totals.non_trainable,
+              "optimizer": totals.optimizer}
+    found: List[Optional[Tuple[str, Optional[int], str]]] = []
+    for kind, printed in totals.sizes.items():
+        count = counts.get(kind)
+        if count is None or _size_matches(printed, count * 4):
+            continue
+        fitting = [name for width, name in DTYPE_BYTES if _size_matches(printed, count * width)]
+        reason = f"fits {fitting[0]} weights ({printed / max(count, 1):.0f} bytes each)" if fitting else \
+            "fits no weight size"
+        found.append(("size-mismatch", totals.lines.get(kind),
+                      f"{kind.replace('_', '-')} size printed {_size_text(printed)}; {fmt(count)} float32 params "
+                      f"take {_size_text(count * 4)}: {reason}"))
+    return found
+
+
+def _size_matches(printed: float, actual: int) -> bool:
+    unit = 1024 ** _unit_power(actual)
+    return abs(printed - actual) <= 0.006 * unit + 1e-9
+
+
+def _unit_power(value: float) -> int:
+    return 0 if value < 1024 else min(int(math.log(value, 1024)), len(UNITS) - 1)
+
+
+def _size_text(value: float) -> str:
+    power = _unit_power(value)
+    return f"{value / 1024 ** power:.2f} {UNITS[power]}"
+
+
+# ---- the summary --------------------------------------------------------------------------------
+
+
+def _summary_status(rows: Sequence[RowAudit], totals: TotalsAudit, findings: Sequence[Finding]) -> Status:
+    if any(f.severity == "error" for f in findings) or any(r.status == "mismatch" for r in rows):
+        return "mismatch"
+    weighted_unchecked = [r for r in rows if r.status == "unverified" and (r.row.params or 0) > 0]
+    if weighted_unchecked or totals.status == "unverified" or not rows:
+        return "unverified"
+    return "ok"
