@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
-from .layers.base import same_shape
+from .layers.base import prefix_shape, same_shape
 from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -72,9 +72,10 @@ def _infer(summary: Summary, data_format: str) -> Inference:
 
 
 def _flowing_output(row: Row, result: RowInference) -> OutputShape:
-    """What the next layer receives: the printed shape, or the derived one where it says 'multiple'."""
+    """What the next layer receives: the printed shape, or the derived one where the table
+    says 'multiple' or cut the shape at the column edge."""
     printed = row.output_shape
-    if isinstance(printed, tuple):
+    if isinstance(printed, tuple) and not (row.shape_cut and result.exact):
         return printed
     if result.best is not None and isinstance(result.best.output_shape, tuple):
         return result.best.output_shape
@@ -147,6 +148,8 @@ def _is_input_layer(row: Row) -> bool:
 
 def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
     classes = (row.layer_class,) if row.layer_class else row.class_candidates
+    if not row.type and not classes:
+        return _typeless(summary, row, inputs, data_format)
     specs = [(name, REGISTRY.get(name)) for name in classes if REGISTRY.get(name) is not None]
     if not specs:
         return RowInference(row, None, inputs, None, False, reason=_unknown_reason(row))
@@ -160,6 +163,27 @@ def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...]
     return outcomes[0]
 
 
+def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
+    """The printer cut the type off with a long name: ask every layer class whether it fits."""
+    fitting = []
+    for name in REGISTRY.class_names():
+        spec = REGISTRY.get(name)
+        if spec is None or spec.is_container or (bool(row.params) != spec.has_weights):
+            continue
+        outcome = _best_of(name, spec, row, inputs, data_format, summary)
+        if outcome.exact and outcome.best is not None:
+            fitting.append(outcome)
+    if not fitting:
+        return RowInference(row, None, inputs, None, False,
+                            reason="the type was cut off with the long name, and no layer class fits the numbers")
+    fitting.sort(key=lambda r: r.best.rank if r.best else 0)
+    best = fitting[0]
+    names = ", ".join(dict.fromkeys(r.layer_class or "" for r in fitting[:4]))
+    note = f"type cut off with the name; the numbers fit {names}"
+    return RowInference(row, best.layer_class, inputs, Candidate(**{**best.best.__dict__, "note": note}),  # type: ignore
+                        True, best.alternatives)
+
+
 def _unknown_reason(row: Row) -> str:
     suggestion = REGISTRY.suggest(row.type) if row.type else None
     hint = f" (did you mean {suggestion}?)" if suggestion else ""
@@ -168,9 +192,15 @@ def _unknown_reason(row: Row) -> str:
 
 def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
              summary: Summary) -> RowInference:
+    if len(inputs) > 1 and not spec.several_inputs:
+        inputs = inputs[:1]  # a shared layer: one call per inbound tensor
     query = LayerQuery(input_shapes=inputs, output_shape=row.output_shape, params=row.params,
                        data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
     candidates = _candidates(spec, query)
+    if not candidates and not inputs and not spec.has_weights:
+        weightless = Candidate(config={}, params=0, output_shape=None,
+                               explanation="no weights (no input row: the output shape is taken as printed)")
+        return RowInference(row, name, inputs, weightless, row.params in (0, None))
     if not candidates:
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
         return RowInference(row, name, inputs, None, False, reason=reason)
@@ -203,6 +233,8 @@ def _fits(candidate: Candidate, row: Row) -> bool:
     params_ok = row.params is None or candidate.params is None or candidate.params == row.params
     if candidate.params is None and row.params:
         params_ok = False
+    if row.shape_cut:
+        return params_ok and (candidate.output_shape is None or prefix_shape(row.output_shape, candidate.output_shape))
     return params_ok and _shape_fits(candidate.output_shape, row.output_shape)
 
 

@@ -55,6 +55,8 @@ class Row:
     end_line: int = 0
     #: the name or type was cut by the printer (``…`` or the column edge).
     truncated: bool = False
+    #: the output shape was cut at the column edge (``[(None, 10, 6), (Non``): a prefix only.
+    shape_cut: bool = False
 
     @property
     def connected_to(self) -> Tuple[str, ...]:

@@ -293,14 +293,12 @@ def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], del
     if delimited:
         return "keras3" if BOX_CHARS & set(header.text) else "unknown"
     texts = [line.text for line in body]
-    if any("Byte)" in text for text in texts) or _has_wrapped_cells(rows) or \
-            any(re.search(r"\[\(None", text) for text in texts):
-        return "keras2-wrapped"
-    if _rules_between_rows(body, rows) or header.collapsed:
+    if _rules_between_rows(body, rows):
         return "keras1" if _looks_keras1(header, rows) else "keras2"
-    if header.text.startswith(" ") and any(_is_blank(text) for text in texts):
+    if any("Byte)" in text for text in texts) or _has_wrapped_cells(rows) or \
+            (header.text.startswith(" ") and any(_is_blank(text) for text in texts)):
         return "keras2-wrapped"
-    return "keras2"
+    return "keras1" if _looks_keras1(header, rows) else "keras2"
 
 
 def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
@@ -309,7 +307,7 @@ def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
 
 def _rules_between_rows(body: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
     if len(rows) < 2:
-        return any(line.text.strip().startswith("____") for line in body)
+        return False
     first, last = rows[0].line, rows[-1].line
     return any(first < line.number < last and line.text.strip().startswith("__") for line in body)
 
@@ -406,7 +404,7 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
                layer_class=candidates[0] if len(candidates) == 1 else None,
                class_candidates=candidates, output_shape=output_shape, params=params.count,
                params_note=params.note, depth=depth, inbound=inbound, trainable=trainable,
-               truncated=name.endswith("…") or layer.type_cut)
+               truncated=name.endswith("…") or layer.type_cut, shape_cut=shape.cut)
 
 
 # ---- totals ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ class MultiHeadAttention(LayerSpec):
     """query/key projections to heads*key_dim, value to heads*value_dim, then back out."""
 
     names = ("MultiHeadAttention",)
+    several_inputs = True
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -70,6 +71,7 @@ class MultiHeadAttention(LayerSpec):
 
 class DotAttentionSpec(LayerSpec):
     """Scores from query·key (or an additive form); only the optional scale is a weight."""
+    several_inputs = True
 
     def scale_size(self, query_shape: Shape) -> int:
         return 1

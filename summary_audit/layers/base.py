@@ -64,6 +64,9 @@ class LayerSpec:
     keras1_names: Tuple[str, ...] = ()
     #: a model used as a layer: its count is the sum of its own rows.
     is_container: bool = False
+    #: merges and attention read several tensors in one call; other layers listing several
+    #: inbound tensors were called several times (shared), each time on one of them.
+    several_inputs: bool = False
 
     @property
     def class_name(self) -> str:
@@ -238,6 +241,20 @@ def integer_root(n: int, k: int) -> Optional[int]:
         if c >= 0 and c ** k == n:
             return c
     return None
+
+
+def prefix_shape(printed: OutputShape, derived: OutputShape) -> bool:
+    """A shape cut at the column edge (`[(None, 10, 6), (Non`) agrees with what it begins."""
+    if not isinstance(printed, tuple) or not isinstance(derived, tuple):
+        return False
+    if is_multi(printed):
+        if not is_multi(derived) or len(printed) > len(derived):  # type: ignore[arg-type]
+            return False
+        whole = all(same_shape(p, d) for p, d in zip(printed[:-1], derived))  # type: ignore[arg-type]
+        return whole and prefix_shape(printed[-1], derived[len(printed) - 1])  # type: ignore[index]
+    if is_multi(derived):
+        return prefix_shape(printed, derived[0])  # type: ignore[index]
+    return len(printed) <= len(derived) and all(p is None or d is None or p == d for p, d in zip(printed, derived))
 
 
 def same_shape(a: OutputShape, b: OutputShape) -> bool:

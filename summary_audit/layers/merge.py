@@ -10,10 +10,10 @@ from .base import REGISTRY, LayerQuery, LayerSpec, register
 
 class Elementwise(LayerSpec):
     has_weights = False
+    several_inputs = True
 
-    def __init__(self, name: str, keras1: bool = False) -> None:
+    def __init__(self, name: str) -> None:
         self.names = (name,)
-        self.keras1_names = ("Merge",) if keras1 else ()
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -39,13 +39,14 @@ def _broadcast(shapes: Sequence[Shape]) -> Optional[Shape]:
 
 
 for _name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"):
-    REGISTRY.register(Elementwise(_name, keras1=_name == "Add"))
+    REGISTRY.register(Elementwise(_name))
 
 
 @register
 class Concatenate(LayerSpec):
     names = ("Concatenate",)
     has_weights = False
+    several_inputs = True
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -74,6 +75,7 @@ class Concatenate(LayerSpec):
 class Dot(LayerSpec):
     names = ("Dot",)
     has_weights = False
+    several_inputs = True
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -99,3 +101,27 @@ class Dot(LayerSpec):
                 if shapes[0][first] == shapes[1][second]:
                     found.append(self.forward({"axes": (first, second)}, shapes))
         return found or [self.forward({"axes": -1}, shapes)]
+
+
+@register
+class Merge(LayerSpec):
+    """Keras 1's one merge layer for every mode: sum, mul, ave, max, concat, dot, cos."""
+
+    names = ("Merge",)
+    keras1_names = ("Merge",)
+    has_weights = False
+    several_inputs = True
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        if config.get("mode") == "concat":
+            c = Concatenate().forward({"axis": config.get("concat_axis", -1)}, input_shapes)
+        else:
+            c = Elementwise("Add").forward({}, input_shapes)
+        return Candidate(**{**c.__dict__, "config": dict(config)})
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        if not query.input_shapes:
+            return []
+        return [self.forward({"mode": "sum"}, query.input_shapes),
+                Candidate(**{**self.forward({"mode": "concat"}, query.input_shapes).__dict__, "rank": 0.5})]
