@@ -210,7 +210,7 @@ def fast_paths() -> Dict[str, FastPath]:
     count = re.compile(rf"(?:{terminal['COUNT']})")
     ref = terminal["REF"]
     quoted_refs = re.compile(rf"\[\s*'{ref}'(?:\s*,\s*'{ref}')*\s*\]")
-    bare_refs = re.compile(rf"{ref}(?:\s+{ref})*")
+    bare_refs = re.compile(rf"{ref}(?:,?\s+{ref})*")
     find_ref = re.compile(ref)
 
     def layer_cell(match: "re.Match[str]") -> LayerCell:

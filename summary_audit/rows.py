@@ -241,6 +241,7 @@ def _delimited_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Optional[Di
 
 
 def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, str]:
+    frame = _frame_depth(text)
     text = _unframe(text)
     bounds = [_snap(text, start) for _, start in roles[1:]]
     cells: Dict[str, str] = {}
@@ -251,6 +252,9 @@ def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, 
     first_start = roles[0][1]
     if first_start and text[:first_start].strip():  # the paste lost its left margin
         cells[roles[0][0]] = text[:ends[0]].rstrip()
+    layer = cells[roles[0][0]]
+    if frame and not layer[:frame].strip():  # tf_keras' frame pushes the name column right
+        cells[roles[0][0]] = layer[frame:]
     return cells
 
 

@@ -136,9 +136,9 @@ def _check_sum(totals: Totals, printed_sum: int) -> Tuple[str, Optional[str]]:
     expected_total = printed_sum + (totals.optimizer or 0)
     if totals.total == expected_total:
         return "total-mismatch", None
-    optimizer = f" + {fmt(totals.optimizer)} optimizer" if totals.optimizer else ""
+    optimizer = f" + {fmt(totals.optimizer)} optimizer = {fmt(expected_total)}" if totals.optimizer else ""
     return "total-mismatch", (f"Total params printed {fmt(totals.total)}; the rows add up to {fmt(printed_sum)}"
-                              f"{optimizer} = {fmt(expected_total)}")
+                              f"{optimizer}")
 
 
 def _check_split(totals: Totals) -> Tuple[str, Optional[str]]:
