@@ -64,9 +64,13 @@ def _infer(summary: Summary, data_format: str) -> Inference:
     flow = _ShapeFlow(summary)
     results: List[RowInference] = []
     for index, row in enumerate(summary.rows):
-        inputs = flow.inputs_of(index)
-        result = _infer_row(summary, index, row, inputs, data_format)
-        flow.record(index, inputs, _flowing_output(row, result))
+        options = flow.input_options(index)
+        result = _infer_row(summary, index, row, options[0], data_format)
+        for inputs in options[1:]:
+            if result.exact:
+                break
+            result = _infer_row(summary, index, row, inputs, data_format)
+        flow.record(index, result.input_shapes, _flowing_output(row, result))
         results.append(result)
     return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results))
 
@@ -91,14 +95,29 @@ class _ShapeFlow:
     def __init__(self, summary: Summary) -> None:
         self.rows = summary.rows
         self.outputs: Dict[str, OutputShape] = {}
+        #: every row's output in order: several rows can share one cut name (`batch_normalizatio…`).
+        self.history: List[Tuple[str, OutputShape]] = []
         self.chain: Dict[int, OutputShape] = {}
         self.container_input: Dict[int, Tuple[Shape, ...]] = {}
+
+    def input_options(self, index: int) -> List[Tuple[Shape, ...]]:
+        """The possible inputs of a row: one set, or several where `Connected to` names a layer
+        by a cut name (`batch_normalizat…`) that fits several rows."""
+        row = self.rows[index]
+        if not row.inbound:
+            return [self.inputs_of(index)]
+        per_ref = [self._resolve_all(ref.layer, ref.tensor) for ref in row.inbound]
+        if any(not options for options in per_ref):
+            return [()]
+        combos: List[Tuple[Shape, ...]] = [()]
+        for options in per_ref:
+            combos = [combo + (option,) for combo in combos for option in options][:64]
+        return combos
 
     def inputs_of(self, index: int) -> Tuple[Shape, ...]:
         row = self.rows[index]
         if row.inbound:
-            shapes = tuple(self._resolve(ref.layer, ref.tensor) for ref in row.inbound)
-            return shapes if all(s is not None for s in shapes) else ()  # type: ignore[return-value]
+            return self.input_options(index)[0]
         if _is_input_layer(row):
             return ()
         depth = row.depth
@@ -116,27 +135,29 @@ class _ShapeFlow:
             del self.chain[deeper]
         if row.name:
             self.outputs[row.name] = output
+            self.history.append((row.name, output))
 
-    def _resolve(self, name: str, tensor: Optional[int]) -> Optional[Shape]:
-        shape = self.outputs.get(name)
-        if shape is None:
-            shape = self._cut_name_match(name)
-        if shape is None or isinstance(shape, str):
-            return None
-        if is_multi(shape):
-            return shape[tensor or 0] if (tensor or 0) < len(shape) else None  # type: ignore[index, return-value]
-        return shape  # type: ignore[return-value]
+    def _resolve_all(self, name: str, tensor: Optional[int]) -> List[Shape]:
+        shapes = [self.outputs[name]] if name in self.outputs and not name.endswith("…") \
+            else self._cut_name_matches(name)
+        found: List[Shape] = []
+        for shape in shapes:
+            if shape is None or isinstance(shape, str):
+                continue
+            if is_multi(shape):
+                if (tensor or 0) < len(shape):  # type: ignore[arg-type]
+                    found.append(shape[tensor or 0])  # type: ignore[index]
+            else:
+                found.append(shape)  # type: ignore[arg-type]
+        return list(dict.fromkeys(found))
 
-
-    def _cut_name_match(self, name: str) -> OutputShape:
-        """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike."""
+    def _cut_name_matches(self, name: str) -> List[OutputShape]:
+        """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike;
+        the latest layer first."""
         stem = name.rstrip("…")
-        for known, shape in reversed(list(self.outputs.items())):
-            known_stem = known.rstrip("…")
-            if (name.endswith("…") and known_stem.startswith(stem)) or \
-                    (known.endswith("…") and stem.startswith(known_stem)):
-                return shape
-        return None
+        return [shape for known, shape in reversed(self.history)
+                if (name.endswith("…") and known.rstrip("…").startswith(stem))
+                or (known.endswith("…") and stem.startswith(known.rstrip("…")))]
 
 
 def _is_input_layer(row: Row) -> bool:

@@ -28,7 +28,8 @@ HAS_SPACE_LIKE = re.compile("[" + "".join(chr(code) for code in SPACE_LIKE) + "]
 
 RULE_CHARS = "_=━─═-¯┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:~ "
 #: a line drawn with rule characters only, with a run of five or more somewhere.
-RULE_LINE = re.compile(r"^(?=.*([_=━─═\-¯~])\1{4,})[" + re.escape(RULE_CHARS) + r"]+$")
+RULE_LINE = re.compile(r"^(?=.*([_=━─═\-¯~])\1{4,})[" + re.escape(RULE_CHARS) + r"]+$"
+                       r"|^\s*\|?(\s*:?-{3,}:?\s*\|)+(\s*:?-{3,}:?\s*)?$")  # or a markdown table's |---|--:|
 HEADER_LINE = re.compile(r"Layer\s*\(type\)|Layer\s{2,}Output\s+Shape")
 TOTALS_LINE = re.compile(r"(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:")
 MODEL_LINE = re.compile(r"^\s*Model\s*:")

@@ -190,7 +190,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             rows.append(_RawRow(line.number, line.number, {}, text=text))
             continue
         cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
-        if cells is not None and cells.get("params", "").strip():
+        if cells is not None and _starts_row(cells, rows, separated):
             rows.append(_RawRow(line.number, line.number, {role: [cell] for role, cell in cells.items()},
                                 depth=_frame_depth(text) if not delimited else 0, text=text))
             separated = False
@@ -201,6 +201,17 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     while rows and rows[-1].foreign and not totals:
         rows.pop()  # prose after a table cut off before its totals
     return rows, totals
+
+
+def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool) -> bool:
+    """A row starts with its name and its Param #. Without a rule or blank line before it, a
+    line with both may still continue the row above: tf_keras wraps long counts too
+    (`15360` / `0`), under a type cut mid-word (`block_14_expand (Co` / `nv2D)`)."""
+    if not (cells.get("params", "").strip() and cells.get("layer", "").strip()):
+        return False
+    if separated or not rows or rows[-1].foreign or not rows[-1].cells:
+        return True
+    return "".join(rows[-1].cells.get("layer", [])).rstrip().endswith(")")
 
 
 def _box_depth(text: str, depth: int) -> int:

@@ -118,10 +118,14 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
 def _counted_once(rows: Sequence[RowAudit]) -> List[RowAudit]:
     """Top-level rows, each layer once (a shared layer printed twice is one set of weights)."""
     seen: Dict[str, RowAudit] = {}
+    counted: List[RowAudit] = []
     for audit in rows:
-        if audit.row.depth == 0 and audit.row.name not in seen:
+        if audit.row.depth != 0:
+            continue
+        if audit.row.truncated or audit.row.name not in seen:  # cut names may hide different layers
             seen[audit.row.name] = audit
-    return list(seen.values())
+            counted.append(audit)
+    return counted
 
 
 def _non_trainable(audit: RowAudit) -> int:
