@@ -9,7 +9,7 @@ once as channels_last and, if that leaves rows unexplained, once as channels_fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
@@ -33,6 +33,9 @@ class RowInference:
     reason: Optional[str] = None
     #: a container's count re-derived from its nested rows.
     inner_total: Optional[int] = None
+    #: what is wrong when no candidate can be compared: an input row whose shape its
+    #: consumer cannot take, an impossible reshape.
+    problem: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,36 @@ def _infer(summary: Summary, data_format: str) -> Inference:
             result = _infer_row(summary, index, row, inputs, data_format)
         flow.record(index, result.input_shapes, _flowing_output(row, result))
         results.append(result)
+    _blame_input_rows(summary, results, flow.producers, data_format)
     return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results))
+
+
+def _blame_input_rows(summary: Summary, results: List[RowInference], producers: Dict[int, int],
+                      data_format: str) -> None:
+    """A row whose own shape nothing checks (an InputLayer, a nested model shown without its
+    layers) is checked by the layer that reads it. When that layer fits its count only with
+    another input, the input row is the one that is wrong; when the two shapes merely
+    disagree, both rows are flagged: the table cannot say which of them is."""
+    for index, result in enumerate(results):
+        source = producers.get(index)
+        if result.exact or result.best is None or source is None or len(result.input_shapes) != 1:
+            continue
+        producer = results[source]
+        if not (_is_input_layer(producer.row) or (producer.best is None and producer.problem is None)):
+            continue
+        shown = _shape_words(result.input_shapes)
+        if result.best.params != result.row.params:
+            rebuilt = _infer_row(summary, index, result.row, (), data_format)
+            needed = rebuilt.best.config.get("input_shape") if rebuilt.exact and rebuilt.best else None
+            if needed is None or same_shape(needed, result.input_shapes[0]):
+                continue
+            note = f"fits an input of {_shape_words((needed,))}: the input row (line {producer.row.line}) prints {shown}"
+            results[index] = replace(rebuilt, input_shapes=result.input_shapes,
+                                     best=replace(rebuilt.best, note=note))  # type: ignore[arg-type]
+            problem = f"{result.row.name} (line {result.row.line}) needs an input of {_shape_words((needed,))}"
+        else:
+            problem = f"its output {shown} does not lead to what {result.row.name} (line {result.row.line}) prints"
+        results[source] = replace(producer, exact=False, best=None, problem=problem)
 
 
 def _flowing_output(row: Row, result: RowInference) -> OutputShape:
@@ -99,6 +131,10 @@ class _ShapeFlow:
         self.history: List[Tuple[str, OutputShape]] = []
         self.chain: Dict[int, OutputShape] = {}
         self.container_input: Dict[int, Tuple[Shape, ...]] = {}
+        #: row index → index of the row whose output it reads (when there is exactly one).
+        self.producers: Dict[int, int] = {}
+        self._by_name: Dict[str, int] = {}
+        self._chain_index: Dict[int, int] = {}
 
     def input_options(self, index: int) -> List[Tuple[Shape, ...]]:
         """The possible inputs of a row: one set, or several where `Connected to` names a layer
@@ -129,6 +165,12 @@ class _ShapeFlow:
 
     def record(self, index: int, inputs: Tuple[Shape, ...], output: OutputShape) -> None:
         row = self.rows[index]
+        source = self._producer(index)
+        if source is not None:
+            self.producers[index] = source
+        self._chain_index[row.depth] = index
+        if row.name:
+            self._by_name[row.name] = index
         self.container_input[row.depth] = inputs
         self.chain[row.depth] = output
         for deeper in [d for d in self.chain if d > row.depth]:
@@ -136,6 +178,16 @@ class _ShapeFlow:
         if row.name:
             self.outputs[row.name] = output
             self.history.append((row.name, output))
+
+    def _producer(self, index: int) -> Optional[int]:
+        row = self.rows[index]
+        if row.inbound:
+            names = {ref.layer for ref in row.inbound}
+            return self._by_name.get(names.pop()) if len(names) == 1 else None
+        previous = self.rows[index - 1] if index else None
+        if _is_input_layer(row) or previous is None or previous.depth != row.depth:
+            return None
+        return self._chain_index.get(row.depth)
 
     def _resolve_all(self, name: str, tensor: Optional[int]) -> List[Shape]:
         shapes = [self.outputs[name]] if name in self.outputs and not name.endswith("…") \
@@ -205,6 +257,15 @@ def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format
                         True, best.alternatives)
 
 
+def _concrete(shape: OutputShape) -> bool:
+    return isinstance(shape, tuple) and not is_multi(shape) and len(shape) > 0
+
+
+def _shape_words(shapes: Sequence[OutputShape]) -> str:
+    return ", ".join("(" + ", ".join("None" if d is None else str(d) for d in s) + ")"  # type: ignore[union-attr]
+                     for s in shapes)
+
+
 def _unknown_reason(row: Row) -> str:
     suggestion = REGISTRY.suggest(row.type) if row.type else None
     hint = f" (did you mean {suggestion}?)" if suggestion else ""
@@ -223,6 +284,9 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
                                explanation="no weights (no input row: the output shape is taken as printed)")
         return RowInference(row, name, inputs, weightless, row.params in (0, None))
     if not candidates:
+        if inputs and _concrete(row.output_shape) and not spec.has_weights:
+            return RowInference(row, name, inputs, None, False, problem=(
+                f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
         return RowInference(row, name, inputs, None, False, reason=reason)
     exact = [c for c in candidates if _fits(c, row)]

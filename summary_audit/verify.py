@@ -29,6 +29,9 @@ def audit(summary: Summary) -> Audit:
 
 def _row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
     row, best = result.row, result.best
+    if best is None and result.problem:
+        findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {result.problem}"))
+        return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,))
     if best is None:
         reason = result.reason or "nothing to check"
         findings.append(Finding("info" if row.layer_class or row.class_candidates else "warning", row.line,

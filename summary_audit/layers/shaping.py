@@ -86,6 +86,9 @@ class Reshape(ShapeRuleSpec):
     def configs(self, shape: Shape, out: Optional[Shape], data_format: str) -> List[Mapping[str, Any]]:
         if out is None:
             return []
+        known_in, known_out = shape[1:], out[1:]
+        if None not in known_in and None not in known_out and product(known_in) != product(known_out):  # type: ignore
+            return []  # no reshape changes the number of values
         return [{"target_shape": tuple(-1 if d is None else d for d in out[1:])}]
 
 

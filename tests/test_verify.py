@@ -1,0 +1,136 @@
+"""Verification: the seed derivations come out exactly, wrong numbers are caught each on its
+own line, and the formulas that changed between Keras versions are told apart."""
+
+from __future__ import annotations
+
+import summary_audit
+from conftest import FIXTURES, seed
+from summary_audit.model import Audit
+
+SEED000 = (FIXTURES / "samples" / "seed000_keras2.txt").read_text(encoding="utf-8")
+
+
+def audit_of(text: str) -> Audit:
+    [summary] = summary_audit.parse(text).summaries
+    return summary_audit.audit(summary)
+
+
+def test_seed_000_derivations() -> None:
+    audit = audit_of(seed("000").decode("utf-8"))
+    assert audit.status == "ok" and all(r.status == "ok" for r in audit.rows)
+    weighted = [(r.expected_params, r.explanation) for r in audit.rows if r.expected_params]
+    assert weighted == [
+        (896, "(3*3*3 + 1) * 32 = 896"), (18496, "(3*3*32 + 1) * 64 = 18,496"),
+        (73856, "(3*3*64 + 1) * 128 = 73,856"), (147584, "(3*3*128 + 1) * 128 = 147,584"),
+        (3211776, "6,272*512 + 512 = 3,211,776"), (513, "512*1 + 1 = 513")]
+    first = audit.rows[0]
+    assert first.inferred["kernel_size"] == (3, 3) and first.inferred["use_bias"] is True
+    assert first.inferred["input_shape"] == (None, 150, 150, 3)
+    flatten = next(r for r in audit.rows if r.row.layer_class == "Flatten")
+    assert "7*7*128 = 6,272" in (flatten.explanation or "")
+    assert audit.totals.status == "ok" and audit.totals.expected_total == 3_453_121
+
+
+def test_seed_001_derivations() -> None:
+    audit = audit_of(seed("001").decode("utf-8"))
+    assert audit.status == "ok"
+    assert [r.expected_params for r in audit.rows if r.expected_params] == [320, 18496, 36928, 36928, 650]
+    assert audit.rows[0].explanation == "(3*3*1 + 1) * 32 = 320"
+    assert audit.rows[-1].explanation == "64*10 + 10 = 650"
+
+
+def test_seed_003_channels_first() -> None:
+    first, second = [summary_audit.audit(s) for s in summary_audit.parse(seed("003")).summaries]
+    assert first.data_format == second.data_format == "channels_first"
+    assert (first.rows[0].expected_params, first.rows[0].explanation) == (140, "(3*3*3 + 1) * 5 = 140")
+    assert (second.rows[0].expected_params, second.rows[0].explanation) == (164, "(2*2*2*5 + 1) * 4 = 164")
+    assert second.rows[0].inferred["input_shape"] == (None, 5, 4, 10, 10)
+
+
+def test_a_wrong_param_a_wrong_total_and_an_impossible_shape_each_on_its_line() -> None:
+    lines = SEED000.splitlines()
+    param_line = next(i for i, l in enumerate(lines) if l.startswith("conv2d_10"))
+    shape_line = next(i for i, l in enumerate(lines) if l.startswith("max_pooling2d_11"))
+    total_line = next(i for i, l in enumerate(lines) if l.startswith("Total params"))
+    lines[param_line] = lines[param_line].replace("18496", "18469")
+    lines[shape_line] = lines[shape_line].replace("(None, 17, 17, 128)", "(None, 18, 17, 128)")
+    lines[total_line] = "Total params: 3,453,999"
+    audit = audit_of("\n".join(lines))
+    by_code = {(f.code, f.line) for f in audit.findings if f.severity == "error"}
+    assert ("param-mismatch", param_line + 1) in by_code
+    assert ("shape-mismatch", shape_line + 1) in by_code
+    assert ("total-mismatch", total_line + 1) in by_code
+    wrong = next(r for r in audit.rows if r.row.line == param_line + 1)
+    assert wrong.status == "mismatch" and "printed 18,469; (3*3*32 + 1) * 64 = 18,496" in wrong.messages
+    assert audit.status == "mismatch"
+
+
+GRU_KERAS2 = """\
+_________________________________________________________________
+Layer (type)                 Output Shape              Param #
+=================================================================
+gru_1 (GRU)                  (None, 5)                 {params}
+=================================================================
+Total params: {params}
+Trainable params: {params}
+Non-trainable params: 0
+_________________________________________________________________
+"""
+
+
+def test_gru_formula_of_each_generation() -> None:
+    """GRU(5) on 4 features: 150 without reset_after (Keras 2.0-2.3), 165 with it (TF 2)."""
+    text = "Model: \"m\"\n" + GRU_KERAS2
+    text = text.replace("gru_1 (GRU)                  (None, 5)",
+                        "input_1 (InputLayer)         [(None, 7, 4)]            0\n"
+                        "_________________________________________________________________\n"
+                        "gru_1 (GRU)                  (None, 5)")
+    old = audit_of(text.format(params=150))
+    new = audit_of(text.format(params=165))
+    old_row, new_row = old.rows[-1], new.rows[-1]
+    assert old_row.status == new_row.status == "ok"
+    assert old_row.inferred["reset_after"] is False and new_row.inferred["reset_after"] is True
+    assert old_row.explanation == "3 * ((4 + 5) * 5 + 5) = 150"
+    assert new_row.explanation == "3 * ((4 + 5) * 5 + 5 + 5) = 165"
+    assert any("Keras 2.0-2.3" in m for m in old_row.messages)
+
+
+def test_keras3_optimizer_params_and_byte_sizes() -> None:
+    text = (FIXTURES / "samples" / "keras3_functional_variants.txt").read_text(encoding="utf-8")
+    audit = summary_audit.audit(summary_audit.parse(text).summaries[1])
+    assert audit.totals.status == "ok"
+    assert not [f for f in audit.findings if f.code == "size-mismatch"]
+    trained = text.replace(" Total params: 64,257 (251.00 KB)", " Total params: 192,773 (753.02 KB)") \
+        .replace(" Non-trainable params: 64 (256.00 B)", " Non-trainable params: 64 (256.00 B)\n"
+                 " Optimizer params: 128,516 (502.02 KB)")
+    audit = summary_audit.audit(summary_audit.parse(trained).summaries[1])
+    assert audit.summary.totals.optimizer == 128_516
+    assert audit.totals.status == "ok"
+    halved = text.replace("Trainable params: 64,193 (250.75 KB)", "Trainable params: 64,193 (125.38 KB)")
+    audit = summary_audit.audit(summary_audit.parse(halved).summaries[1])
+    [size] = [f for f in audit.findings if f.code == "size-mismatch"]
+    assert "float16" in size.message
+
+
+def test_batch_normalization_is_half_untrained() -> None:
+    text = (FIXTURES / "samples" / "keras3_functional_variants.txt").read_text(encoding="utf-8")
+    audit = summary_audit.audit(summary_audit.parse(text).summaries[1])
+    norm = next(r for r in audit.rows if (r.row.layer_class or "").startswith("BatchNormalization"))
+    assert (norm.trainable_params, norm.non_trainable_params) == (64, 64)
+    assert audit.totals.expected_non_trainable == 64
+
+
+def test_a_stale_trainable_line_is_a_warning_not_a_mismatch() -> None:
+    text = SEED000.replace("Trainable params: 3,453,121", "Trainable params: 3,452,608") \
+        .replace("Non-trainable params: 0", "Non-trainable params: 513")
+    audit = audit_of(text)
+    assert audit.status == "ok"
+    [warning] = [f for f in audit.findings if f.code == "non-trainable-unexplained"]
+    assert warning.severity == "warning" and "513" in warning.message
+
+
+def test_unknown_layer_is_unverified_with_a_suggestion() -> None:
+    text = SEED000.replace("dense_6 (Dense)  ", "dense_6 (Dence)  ")
+    audit = audit_of(text)
+    row = audit.rows[-1]
+    assert row.status == "unverified" and "did you mean Dense?" in row.messages[0]
