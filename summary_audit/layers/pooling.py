@@ -53,9 +53,13 @@ class PoolingSpec(LayerSpec):
 def _explain(ins: Sequence[Optional[int]], outs: Sequence[Optional[int]], pool: Tuple[int, ...],
              strides: Tuple[int, ...], padding: str) -> str:
     size = "x".join(str(p) for p in pool)
-    moves = ", ".join(f"{i} → {o}" for i, o in zip(ins, outs))
+    moves = f"{_x(ins)} → {_x(outs)}"
     stride_text = "" if strides == pool else f", strides {'x'.join(str(s) for s in strides)}"
     return f"no weights; pool {size}{stride_text}, padding {padding}: {moves}"
+
+
+def _x(dims: Sequence[Optional[int]]) -> str:
+    return "x".join("?" if d is None else str(d) for d in dims)
 
 
 @register

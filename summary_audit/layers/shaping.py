@@ -140,7 +140,7 @@ class SpatialSpec(ShapeRuleSpec):
         amounts = config[self.key()]
         ins = spatial_dims(shape, data_format)
         outs = [self.apply(i, a) for i, a in zip(ins, amounts)]
-        moves = ", ".join(f"{i} → {o}" for i, o in zip(ins, outs))
+        moves = "x".join(str(i) for i in ins) + " → " + "x".join(str(o) for o in outs)
         return with_spatial(shape[0], outs, channels(shape, data_format), data_format), f"no weights: {self.verb} {moves}"
 
     def configs(self, shape: Shape, out: Optional[Shape], data_format: str) -> List[Mapping[str, Any]]:
