@@ -253,7 +253,7 @@ def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format
     best = fitting[0]
     names = ", ".join(dict.fromkeys(r.layer_class or "" for r in fitting[:4]))
     note = f"type cut off with the name; the numbers fit {names}"
-    return RowInference(row, best.layer_class, inputs, Candidate(**{**best.best.__dict__, "note": note}),  # type: ignore
+    return RowInference(row, best.layer_class, inputs, replace(best.best, note=note),  # type: ignore
                         True, best.alternatives)
 
 

@@ -3,6 +3,8 @@ AdditiveAttention's scale vector."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any, Iterable, List, Mapping, Sequence
 
 from ..model import Candidate, Shape
@@ -62,7 +64,7 @@ class MultiHeadAttention(LayerSpec):
                     if d_out != d_q:
                         config["output_shape"] = d_out
                     c = self.forward(config, shapes)
-                    found.append(Candidate(**{**c.__dict__, "rank": COMMON_HEADS.index(heads) * 0.1 + (not bias) * 2}))
+                    found.append(replace(c, rank=COMMON_HEADS.index(heads) * 0.1 + (not bias) * 2))
         if not found:
             config = {"num_heads": 1, "key_dim": max(d_q, 1)}  # type: ignore[type-var]
             found.append(self.forward(config, shapes))
@@ -94,7 +96,7 @@ class DotAttentionSpec(LayerSpec):
         found = []
         for rank, config in enumerate(self.configs()):
             c = self.forward(config, query.input_shapes)
-            found.append(Candidate(**{**c.__dict__, "rank": float(rank)}))
+            found.append(replace(c, rank=float(rank)))
         exact = [c for c in found if c.params == query.params]
         return exact or found[:1]
 

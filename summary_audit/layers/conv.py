@@ -4,6 +4,8 @@ and Keras 2's locally connected layers, each with the inverse the seed pages do 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from itertools import product as cartesian
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
@@ -328,10 +330,7 @@ class DepthwiseSpec(ConvSpec):
                     config = {"kernel_size": kernel, "strides": strides, "padding": padding,
                               "dilation_rate": dilation, "depth_multiplier": multiplier, "use_bias": bias}
                     candidate = self.forward(config, [shape], query.data_format)
-                    yield Candidate(config=candidate.config, params=candidate.params,
-                                    output_shape=candidate.output_shape, explanation=candidate.explanation,
-                                    trainable_params=candidate.params, non_trainable_params=0,
-                                    rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
+                    yield replace(candidate, rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
         if not found:
             kernel = (3,) * self.rank
             options = windows(in_spatial, out_spatial, kernel)
@@ -396,10 +395,7 @@ class SeparableSpec(ConvSpec):
                         config = {"filters": filters, "kernel_size": kernel, "strides": strides, "padding": padding,
                                   "dilation_rate": dilation, "depth_multiplier": multiplier, "use_bias": bias}
                         candidate = self.forward(config, [shape], query.data_format)
-                        yield Candidate(config=candidate.config, params=candidate.params,
-                                        output_shape=candidate.output_shape, explanation=candidate.explanation,
-                                        trainable_params=candidate.params, non_trainable_params=0,
-                                        rank=rank + _kernel_rank(kernel) + (multiplier - 1) + (0 if bias else 1.5))
+                        yield replace(candidate, rank=rank + _kernel_rank(kernel) + (multiplier - 1) + (0 if bias else 1.5))
         if not found:
             config = {"filters": filters, "kernel_size": (3,) * self.rank, "padding": "same", "use_bias": True}
             yield self.forward(config, [shape], query.data_format)
@@ -464,10 +460,7 @@ class LocallyConnectedSpec(ConvSpec):
                     config = {"filters": filters, "kernel_size": kernel, "strides": window[1], "padding": "valid",
                               "use_bias": bias}
                     candidate = self.forward(config, [shape], query.data_format)
-                    yield Candidate(config=candidate.config, params=candidate.params,
-                                    output_shape=candidate.output_shape, explanation=candidate.explanation,
-                                    trainable_params=candidate.params, non_trainable_params=0,
-                                    rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
+                    yield replace(candidate, rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
         if not found:
             kernel = tuple(max(i - o + 1, 1) for i, o in zip(in_spatial, out_spatial)) \
                 if None not in in_spatial else (3,) * self.rank  # type: ignore[operator]

@@ -3,6 +3,8 @@ with its one weight per position, and ops whose shape cannot be derived from a t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any, Iterable, Mapping, Sequence, Tuple
 
 from ..model import Candidate, Shape
@@ -85,8 +87,8 @@ class PReLU(LayerSpec):
             return []
         rank = len(shape) - 1
         options = [()] + [tuple(axes) for axes in _subsets(range(1, rank + 1)) if axes]
-        return [Candidate(**{**self.forward({"shared_axes": list(axes)} if axes else {}, [shape]).__dict__,
-                             "rank": float(len(axes))}) for axes in options[:16]]
+        return [replace(self.forward({"shared_axes": list(axes)} if axes else {}, [shape]), rank=float(len(axes)))
+                for axes in options[:16]]
 
 
 def _subsets(items: Iterable[int]) -> Iterable[Tuple[int, ...]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any, Iterable, List, Mapping, Optional, Sequence
 
 from ..model import Candidate, Shape
@@ -67,7 +69,7 @@ class Concatenate(LayerSpec):
         found = [self.forward({"axis": -1}, shapes)]
         for axis in range(1, rank - 1):
             c = self.forward({"axis": axis}, shapes)
-            found.append(Candidate(**{**c.__dict__, "rank": 1.0}))
+            found.append(replace(c, rank=1.0))
         return found
 
 
@@ -118,10 +120,10 @@ class Merge(LayerSpec):
             c = Concatenate().forward({"axis": config.get("concat_axis", -1)}, input_shapes)
         else:
             c = Elementwise("Add").forward({}, input_shapes)
-        return Candidate(**{**c.__dict__, "config": dict(config)})
+        return replace(c, config=dict(config))
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         if not query.input_shapes:
             return []
         return [self.forward({"mode": "sum"}, query.input_shapes),
-                Candidate(**{**self.forward({"mode": "concat"}, query.input_shapes).__dict__, "rank": 0.5})]
+                replace(self.forward({"mode": "concat"}, query.input_shapes), rank=0.5)]

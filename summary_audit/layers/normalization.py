@@ -4,6 +4,8 @@ the Normalization preprocessing layer's mean, variance and count."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from ..model import Candidate, Shape
@@ -49,7 +51,7 @@ class NormalizationSpec(LayerSpec):
         for rank, (center, scale) in enumerate(AFFINE):
             c = self.forward({"center": center, "scale": scale, **self.axis_config(shape, query.data_format)},
                              [shape], query.data_format)
-            found.append(Candidate(**{**c.__dict__, "rank": float(rank)}))
+            found.append(replace(c, rank=float(rank)))
         exact = [c for c in found if c.params == query.params]
         return exact or found[:1]
 

@@ -3,6 +3,8 @@ with TF 2's `reset_after=True` (3·units more biases); wrappers that reuse anoth
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Format, OutputShape, Shape
@@ -64,7 +66,7 @@ class RecurrentSpec(LayerSpec):
                     found.extend(self._first_layer(query, config, rank + (not bias) * 2, note))
                     continue
                 c = self.forward(config, [shape])
-                found.append(Candidate(**{**c.__dict__, "rank": rank + (not bias) * 2, "note": note}))
+                found.append(replace(c, rank=rank + (not bias) * 2, note=note))
         exact = [c for c in found if c.params == query.params]
         return exact or found[:1]
 
@@ -81,8 +83,8 @@ class RecurrentSpec(LayerSpec):
             first = out[0] if is_multi(out) else out  # type: ignore[index]
             shape = (None, first[1] if len(first) == 3 else None, d_in)  # type: ignore[index, arg-type]
             c = self.forward(config, [shape])
-            yield Candidate(**{**c.__dict__, "config": {**c.config, "input_shape": shape}, "rank": rank,
-                               "note": note or f"input of {d_in} features reconstructed: no input row"})
+            yield replace(c, config={**c.config, "input_shape": shape}, rank=rank,
+                          note=note or f"input of {d_in} features reconstructed: no input row")
 
 
 @register
@@ -190,7 +192,7 @@ class ConvLSTMSpec(LayerSpec):
                     config = {"filters": filters, "kernel_size": kernel, "strides": window[1], "padding": window[2],
                               "dilation_rate": window[3], "return_sequences": sequences, "use_bias": bias}
                     c = self.forward(config, [shape], query.data_format)
-                    found.append(Candidate(**{**c.__dict__, "rank": rank + (not bias) * 2}))
+                    found.append(replace(c, rank=rank + (not bias) * 2))
         if not found:
             config = {"filters": filters, "kernel_size": (3,) * self.rank, "padding": "same",
                       "return_sequences": sequences}
@@ -254,8 +256,7 @@ class Bidirectional(LayerSpec):
                 for inner in REGISTRY.get(name).candidates(inner_query):  # type: ignore[union-attr]
                     config = {"layer": name, "layer_config": inner.config, "merge_mode": merge}
                     c = self.forward(config, query.input_shapes)
-                    found.append(Candidate(**{**c.__dict__, "rank": inner.rank + (merge != "concat"),
-                                              "note": inner.note}))
+                    found.append(replace(c, rank=inner.rank + (merge != "concat"), note=inner.note))
         return sorted(found, key=lambda c: (c.params != query.params, c.rank))[:6]
 
 
@@ -297,6 +298,6 @@ class TimeDistributed(LayerSpec):
                 if inner.params == query.params and inner.output_shape == inner_query.output_shape:
                     config = {"layer": name, "layer_config": inner.config}
                     c = self.forward(config, [shape], query.data_format)
-                    found.append(Candidate(**{**c.__dict__, "rank": inner.rank + (0 if spec.has_weights else 0.5)}))
+                    found.append(replace(c, rank=inner.rank + (0 if spec.has_weights else 0.5)))
                     break
         return sorted(found, key=lambda c: c.rank)[:4]
