@@ -94,6 +94,8 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], producers: 
             continue
         shown = _shape_words(result.input_shapes)
         if result.best.params != result.row.params:
+            if not _is_input_layer(producer.row):
+                continue  # a wrong count is the row's own unless its input is the model's input
             rebuilt = _infer_row(summary, index, result.row, (), data_format)
             needed = rebuilt.best.config.get("input_shape") if rebuilt.exact and rebuilt.best else None
             if needed is None or same_shape(needed, result.input_shapes[0]):

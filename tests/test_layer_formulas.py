@@ -55,6 +55,13 @@ def cases() -> List[Case]:
         found.append(("MultiHeadAttention", {"num_heads": rng.choice([1, 2, 4]), "key_dim": rng.choice([2, 8])},
                       (None, 6, c)))
         found.append(("Conv3D", {"filters": f, "kernel_size": (2, 2, 2), "use_bias": bias}, (None, 6, 6, 6, c)))
+        found.append(("ConvLSTM2D", {"filters": f, "kernel_size": (k, k), "padding": padding,
+                                     "return_sequences": bias}, (None, 3, size, size, c)))
+        found.append(("GroupNormalization", {"groups": 1, "center": bias}, (None, size, c)))
+        found.append(("PReLU", {"shared_axes": [1]} if bias else {}, (None, size, c)))
+        found.append(("Conv2D", {"filters": f * 2, "kernel_size": (k, k + 2), "groups": 2, "use_bias": bias,
+                                 "dilation_rate": (1, 2) if stride == 1 else (1, 1), "strides": (stride, stride)},
+                      (None, size + 6, size + 6, 8)))
     return found
 
 
