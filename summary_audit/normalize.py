@@ -13,8 +13,8 @@ import codecs
 import html
 import json
 import re
-from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import SummaryAuditError
 
@@ -43,9 +43,9 @@ HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 
 
-@dataclass(frozen=True)
-class Line:
-    """A line of text ready for the layout pass, tied to where it stands in the input."""
+class Line(NamedTuple):
+    """A line of text ready for the layout pass, tied to where it stands in the input
+    (a named tuple: documents have many lines, and tuples are cheap to make)."""
 
     number: int
     text: str
@@ -322,7 +322,7 @@ def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
     seen_totals = False
     for i in range(header + 1, limit):
         text = lines[i].text
-        if TOTALS_LINE.search(text):
+        if "params" in text and TOTALS_LINE.search(text):
             seen_totals = True
             continue
         if seen_totals:
@@ -343,7 +343,7 @@ def repair_block(lines: List[Line]) -> List[Line]:
     lines = _repair_question_marks(lines)
     lines = _undo_double_spacing(lines)
     lines = _rejoin_hard_wraps(lines)
-    return [replace(line, text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
+    return [line._replace(text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
 
 
 def _repair_question_marks(lines: List[Line]) -> List[Line]:
@@ -352,7 +352,7 @@ def _repair_question_marks(lines: List[Line]) -> List[Line]:
     header = next((line for line in lines if _is_header(line.text)), None)
     if header is not None and header.text.lstrip().startswith("?") and header.text.rstrip().endswith("?"):
         return _box_from_question_marks(lines, header)
-    return [replace(line, text=line.text.replace("?", " ")) for line in lines]
+    return [line._replace(text=line.text.replace("?", " ")) for line in lines]
 
 
 def _box_from_question_marks(lines: List[Line], header: Line) -> List[Line]:
@@ -369,7 +369,7 @@ def _box_from_question_marks(lines: List[Line], header: Line) -> List[Line]:
                 if i < len(chars) and chars[i] == "?":
                     chars[i] = "│"
             text = "".join(chars)
-        repaired.append(replace(line, text=text))
+        repaired.append(line._replace(text=text))
     return repaired
 
 
@@ -397,7 +397,7 @@ def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:
     carry: Optional[Line] = None
     for line in lines:
         if carry is not None:
-            line = replace(carry, text=carry.text + line.text)
+            line = carry._replace(text=carry.text + line.text)
             carry = None
         if len(line.text) == width:
             carry = line
@@ -411,8 +411,8 @@ def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:
 def _wrap_width(lines: Sequence[Line]) -> Optional[int]:
     for line, following in zip(lines, lines[1:]):
         text, rest = line.text, following.text
-        if len(text) >= 40 and text[-1] in "_=━─┓┩┤┘" and RULE_LINE.match(text) and rest and len(set(rest.strip())) == 1 \
-                and rest.strip()[0] == text.strip()[-1] and rest == rest.strip():
+        if len(text) >= 40 and text[-1] in "_=━─┓┩┤┘" and rest[:1] == text[-1] and rest == rest.strip() \
+                and len(set(rest)) == 1 and RULE_LINE.match(text):
             width = len(text)
             if sum(1 for other in lines if len(other.text) == width) >= 2:
                 return width
