@@ -36,6 +36,8 @@ class RowInference:
     #: what is wrong when no candidate can be compared: an input row whose shape its
     #: consumer cannot take, an impossible reshape.
     problem: Optional[str] = None
+    #: a lead for a mismatch: which input would make the row's count right.
+    hint: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,9 @@ def _infer(summary: Summary, data_format: str) -> Inference:
 def _blame_input_rows(summary: Summary, results: List[RowInference], producers: Dict[int, int],
                       data_format: str) -> None:
     """A row whose own shape nothing checks (an InputLayer, a nested model shown without its
-    layers) is checked by the layer that reads it. When that layer fits its count only with
-    another input, the input row is the one that is wrong; when the two shapes merely
-    disagree, both rows are flagged: the table cannot say which of them is."""
+    layers) is checked by the layer that reads it. When the two disagree, both rows are
+    flagged — the table cannot say which of them is wrong — and the reader says which input
+    would fit its count."""
     for index, result in enumerate(results):
         source = producers.get(index)
         if result.exact or result.best is None or source is None or len(result.input_shapes) != 1:
@@ -93,19 +95,18 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], producers: 
         if not (_is_input_layer(producer.row) or (producer.best is None and producer.problem is None)):
             continue
         shown = _shape_words(result.input_shapes)
+        reader = f"{result.row.name} (line {result.row.line})"
         if result.best.params != result.row.params:
-            if not _is_input_layer(producer.row):
-                continue  # a wrong count is the row's own unless its input is the model's input
             rebuilt = _infer_row(summary, index, result.row, (), data_format)
             needed = rebuilt.best.config.get("input_shape") if rebuilt.exact and rebuilt.best else None
             if needed is None or same_shape(needed, result.input_shapes[0]):
                 continue
-            note = f"fits an input of {_shape_words((needed,))}: the input row (line {producer.row.line}) prints {shown}"
-            results[index] = replace(rebuilt, input_shapes=result.input_shapes,
-                                     best=replace(rebuilt.best, note=note))  # type: ignore[arg-type]
-            problem = f"{result.row.name} (line {result.row.line}) needs an input of {_shape_words((needed,))}"
+            wanted = _shape_words((needed,))
+            results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
+                                                  f"(line {producer.row.line})")
+            problem = f"{reader} fits its count only with an input of {wanted}"
         else:
-            problem = f"its output {shown} does not lead to what {result.row.name} (line {result.row.line}) prints"
+            problem = f"its output {shown} does not lead to what {reader} prints"
         results[source] = replace(producer, exact=False, best=None, problem=problem)
 
 

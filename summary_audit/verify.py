@@ -50,6 +50,8 @@ def _row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
     else:
         status = "mismatch"
         messages.extend(_mismatch_messages(row, result, findings))
+        if result.hint:
+            messages.append(result.hint)
     return RowAudit(row=row, status=status, input_shapes=result.input_shapes, expected_params=best.params,
                     expected_shape=best.output_shape, inferred=config, explanation=best.explanation,
                     messages=tuple(messages), alternatives=result.alternatives,

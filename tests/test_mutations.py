@@ -13,13 +13,16 @@ from conftest import FIXTURES
 from summary_audit.model import Row, Summary, is_multi
 
 MUTATIONS = 1000
-#: issue 4 asks for 95%; this is what the verifier reaches today (87.5% on this corpus), kept as
-#: a floor against regressions until the misses listed in the issue notes are dealt with.
-FLOOR = 0.87
+#: issue 4 asks for 95%; the verifier reaches 92.3% on this corpus today. Most of the misses
+#: are mutations that still describe a real model (an InputLayer shape its reader accepts with
+#: another kernel, a 1x2 kernel with groups=2, a nested model shown without its layers), which
+#: no reading of the table can flag; this floor guards against regressions meanwhile.
+FLOOR = 0.92
 
 
 def corpus() -> List[Summary]:
-    paths = sorted(p for p in FIXTURES.rglob("*.txt") if p.parent.name != "mangled")
+    """The round-trip corpus as stored: Keras 3 and tf_keras prints of applications and the zoo."""
+    paths = sorted((FIXTURES / "live").rglob("*.txt"))
     summaries = [s for p in paths for s in summary_audit.parse(p.read_bytes()).summaries]
     return [s for s in summaries if summary_audit.audit(s).status != "mismatch"]
 
@@ -68,7 +71,7 @@ def one_mutation(summaries: List[Summary], rng: random.Random) -> Tuple[Summary,
 
 def test_mutations_are_caught() -> None:
     summaries = corpus()
-    assert len(summaries) >= 60, "the fixture corpus is missing"
+    assert len(summaries) >= 50, "the fixture corpus is missing"
     rng = random.Random(20261124)
     caught = 0
     missed: List[str] = []
@@ -82,5 +85,5 @@ def test_mutations_are_caught() -> None:
         else:
             missed.append(f"{mutated.model_name}:{row.line} {row.name} {row.layer_class} {row.output_shape} {row.params}")
     rate = caught / MUTATIONS
-    print(f"mutation detection rate: {rate:.1%} ({caught}/{MUTATIONS}); missed e.g. {missed[:5]}")
+    print(f"\nmutation detection rate: {rate:.1%} ({caught}/{MUTATIONS}); missed e.g. {missed[:5]}")
     assert rate >= FLOOR, missed[:20]
