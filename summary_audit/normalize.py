@@ -234,9 +234,9 @@ def _html_lines(raw: Sequence[str]) -> Iterator[Line]:
 
 
 def clean_lines(lines: Iterable[Line]) -> List[Line]:
-    """Space look-alikes to spaces, quote prefixes off, collapsed tables split apart."""
+    """Space look-alikes to spaces, quote prefixes and line numbers off, collapsed tables split apart."""
     cleaned: List[Line] = []
-    for line in lines:
+    for line in _strip_line_numbers(list(lines)):
         text = line.text
         if not text.isascii() and HAS_SPACE_LIKE.search(text):
             text = text.translate(SPACE_LIKE)
@@ -249,6 +249,36 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
         else:
             cleaned.append(line if text is line.text else Line(line.number, text, line.collapsed))
     return cleaned
+
+
+LINE_NUMBER = re.compile(r"^\s*(\d{1,6})(?:[:|.)]\s?|\s)")
+
+
+def _strip_line_numbers(lines: List[Line]) -> List[Line]:
+    """A listing pasted with its line numbers (`  12 conv2d (Conv2D) ...`): when most lines
+    carry a number that counts up with the line, take the numbers off."""
+    offsets: dict = {}
+    filled = 0
+    for line in lines:
+        if not line.text.strip():
+            continue
+        filled += 1
+        match = LINE_NUMBER.match(line.text)
+        if match:
+            offset = int(match.group(1)) - line.number
+            offsets[offset] = offsets.get(offset, 0) + 1
+    if not offsets or filled < 5:
+        return lines
+    offset, count = max(offsets.items(), key=lambda item: item[1])
+    if count < 0.6 * filled:
+        return lines
+    stripped = []
+    for line in lines:
+        match = LINE_NUMBER.match(line.text)
+        if match and int(match.group(1)) - line.number == offset:
+            line = line._replace(text=line.text[match.end():])
+        stripped.append(line)
+    return stripped
 
 
 def _expand_collapsed(line: Line) -> List[Line]:

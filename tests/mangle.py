@@ -108,7 +108,30 @@ def narrow_terminal(text: str, width: int = 80) -> Optional[str]:
     return "\n".join(out) + "\n"
 
 
+def line_numbers(text: str) -> Optional[str]:
+    """Copied from a code viewer that numbers its lines."""
+    return "\n".join(f"{number:>4}  {line}" for number, line in enumerate(text.splitlines(), start=1)) + "\n"
+
+
+def left_margin_lost(text: str) -> Optional[str]:
+    """A forum that strips the spaces at the start of every line. Continuation lines of a
+    wrapped row then lose their column, so only tables whose rows fit on one line qualify."""
+    if not (_single_line_rows(text) or "┃" in text):
+        return None
+    return "\n".join(line.lstrip() for line in text.splitlines()) + "\n"
+
+
+def cp1252_console(text: str) -> Optional[str]:
+    """Keras 3 printed to a Windows console: every box character became `?`."""
+    if "┃" not in text or "?" in text:
+        return None
+    return re.sub(r"[┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼━─┃│]", "?", text)
+
+
 MANGLERS: Dict[str, Mangler] = {
+    "line_numbers": line_numbers,
+    "left_margin_lost": left_margin_lost,
+    "cp1252_console": cp1252_console,
     "collapsed_with_comments": collapsed_with_comments,
     "collapsed_plain": collapsed_plain,
     "question_marks": question_marks,
