@@ -47,6 +47,8 @@ class ShapeCell:
     shape: OutputShape
     #: a shape missing its closing bracket: its last dimension may be cut too.
     cut: bool
+    #: the innermost last shape itself is unclosed (not merely the list around it).
+    open_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,15 +115,13 @@ class _ToValues(Transformer):
     def shape(self, children: List[Any]) -> ShapeCell:
         closed = bool(children) and isinstance(children[-1], Token) and children[-1].type == "CLOSE"
         dims = [c for c in children if not (isinstance(c, Token) and c.type == "CLOSE")]
-        if not closed and dims:
-            dims[-1] = None  # the printer cut the last dimension: unknown, not wrong
-        return ShapeCell(shape=tuple(dims), cut=not closed)
+        return ShapeCell(shape=tuple(dims), cut=not closed, open_end=not closed)
 
     def shape_list(self, children: List[Any]) -> ShapeCell:
         shapes = [c for c in children if isinstance(c, ShapeCell)]
         closed = isinstance(children[-1], Token) and children[-1].type == "CLOSE_LIST"
         return ShapeCell(shape=tuple(s.shape for s in shapes),
-                         cut=not closed or any(s.cut for s in shapes))
+                         cut=not closed or any(s.cut for s in shapes), open_end=shapes[-1].cut)
 
     def shape_cell(self, children: List[ShapeCell]) -> ShapeCell:
         return children[0]
@@ -226,6 +226,22 @@ def fast_paths() -> Dict[str, FastPath]:
         "connected_cell": (bare_refs, refs),
         "connected_list": (quoted_refs, refs),
     }
+
+
+def complete_cut_shape(cell: ShapeCell, text: str) -> ShapeCell:
+    """A shape cut at the column edge: its last number may be cut too (`(None, 150, 150, 102`
+    of 1024), so it becomes unknown; cut right after a comma, one more unknown dim follows."""
+    if not cell.open_end or not isinstance(cell.shape, tuple) or not cell.shape:
+        return cell
+    after_comma = text.rstrip().endswith(",")
+    if isinstance(cell.shape[-1], tuple):
+        last = _open_end(cell.shape[-1], after_comma)
+        return ShapeCell(shape=cell.shape[:-1] + (last,), cut=True)
+    return ShapeCell(shape=_open_end(cell.shape, after_comma), cut=True)
+
+
+def _open_end(dims: Tuple[Any, ...], after_comma: bool) -> Tuple[Any, ...]:
+    return dims + (None,) if after_comma else dims[:-1] + (None,)
 
 
 def parse_cell(start: str, text: str) -> Any:

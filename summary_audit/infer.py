@@ -210,9 +210,16 @@ class _ShapeFlow:
         """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike;
         the latest layer first."""
         stem = name.rstrip("…")
-        return [shape for known, shape in reversed(self.history)
-                if (name.endswith("…") and known.rstrip("…").startswith(stem))
-                or (known.endswith("…") and stem.startswith(known.rstrip("…")))]
+        return [shape for known, shape in reversed(self.history) if _cut_match(stem, name, known)]
+
+
+def _cut_match(stem: str, name: str, known: str) -> bool:
+    """Old printers cut long names at the column edge with no mark, Keras 3 with `…`."""
+    known_stem = known.rstrip("…")
+    if name.endswith("…") or len(stem) >= 20:
+        if known_stem.startswith(stem):
+            return True
+    return (known.endswith("…") or len(known_stem) >= 20) and stem.startswith(known_stem)
 
 
 def _is_input_layer(row: Row) -> bool:
@@ -292,6 +299,9 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
                 f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
         return RowInference(row, name, inputs, None, False, reason=reason)
+    if all(c.params is None for c in candidates) and row.params:
+        return RowInference(row, name, inputs, None, False, reason=candidates[0].explanation or
+                            "the count depends on settings the table does not print")
     exact = [c for c in candidates if _fits(c, row)]
     if exact:
         exact.sort(key=lambda c: c.rank)

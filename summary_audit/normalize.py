@@ -251,6 +251,8 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
     return cleaned
 
 
+#: the `└` of a nested row, turned into `?` with the other box characters.
+NESTED_MARK_LOST = re.compile(r"^(\s*│\s+)\? ")
 LINE_NUMBER = re.compile(r"^\s*(\d{1,6})(?:[:|.)]\s?|\s)")
 
 
@@ -398,7 +400,7 @@ def _box_from_question_marks(lines: List[Line], header: Line) -> List[Line]:
             for i in bars:
                 if i < len(chars) and chars[i] == "?":
                     chars[i] = "│"
-            text = "".join(chars)
+            text = NESTED_MARK_LOST.sub(r"\1└ ", "".join(chars))
         repaired.append(line._replace(text=text))
     return repaired
 

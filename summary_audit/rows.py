@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
-from .grammar import CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, parse_cell
+from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, complete_cut_shape,
+                      parse_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, is_multi
 from .normalize import (MODEL_LINE, RULE_LINE, TOTALS_LINE, Block, Line, clean_lines, decode,
@@ -280,15 +281,18 @@ def _unframe(text: str) -> str:
 
 
 def _snap(text: str, boundary: int) -> int:
-    """Move a column boundary that cuts through a word onto the nearby gap (nested rows
-    shift their cells a place or two); a cell printed flush against the next (Keras 1) stays."""
-    if boundary >= len(text) or boundary == 0:
+    """Move a column boundary onto the gap a cell actually starts after: nested rows shift
+    their cells a place or two either way (tf.keras 2.12). A cell printed flush against the
+    previous one (Keras 1 cuts without a space) keeps the header's boundary."""
+    if boundary <= 0 or boundary >= len(text) or text[boundary - 1] == " ":
         return boundary
-    if text[boundary - 1] == " " or text[boundary] == " ":
-        return boundary
-    for offset in (1, 2, -1, -2):
-        position = boundary - offset
-        if 0 < position < len(text) and text[position - 1] == " " and text[position] != " ":
+    start = boundary - 1
+    while start > 0 and text[start - 1] != " " and boundary - start < 3:
+        start -= 1
+    if start > 0 and text[start - 1] == " " and boundary - start <= 2:
+        return start  # the cell began a place or two early
+    for position in (boundary + 1, boundary + 2):
+        if position < len(text) and text[position - 1] == " " and text[position] != " ":
             return position
     return boundary
 
@@ -389,7 +393,8 @@ def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
     if indent:
         depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
     layer: LayerCell = parse_cell("layer_cell", layer_text.strip())
-    shape: ShapeCell = parse_cell("shape_cell", cells["shape"].strip()) if cells.get("shape", "").strip() \
+    shape_text = cells.get("shape", "").strip()
+    shape: ShapeCell = complete_cut_shape(parse_cell("shape_cell", shape_text), shape_text) if shape_text \
         else ShapeCell(shape=None, cut=False)
     params: ParamsCell = parse_cell("params_cell", cells["params"].strip())
     connected = cells.get("connected", "").strip()

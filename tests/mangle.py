@@ -26,8 +26,9 @@ def _single_line_rows(text: str) -> bool:
 
 def collapsed_with_comments(text: str) -> Optional[str]:
     """Seed 001: the whole table on one line, a `#` remark after each row."""
-    if not _single_line_rows(text) or not re.search(r"^_{10,}", text, re.M):
-        return None
+    rows = sum(1 for line in text.splitlines() if ROW_WITH_COUNT.search(line))
+    if not _single_line_rows(text) or len(re.findall(r"^_{10,}", text, re.M)) < rows:
+        return None  # only tables with a rule between rows keep them apart once collapsed
     out: List[str] = []
     for index, line in enumerate(text.splitlines()):
         line = line.strip()

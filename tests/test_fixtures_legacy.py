@@ -49,10 +49,11 @@ def test_parses_to_the_live_truth(path: Path) -> None:
     document = summary_audit.parse(path.read_bytes())
     [summary] = document.summaries
     assert summary.format == truth["format"]
-    top = [row for row in summary.rows if row.depth == 0]
-    assert len(top) == len(truth["rows"])
+    assert len(summary.rows) == len(truth["rows"])
     problems: List[str] = []
-    for row, true in zip(top, truth["rows"]):
+    for row, true in zip(summary.rows, truth["rows"]):
+        if row.depth != true["depth"]:
+            problems.append(f"line {row.line}: depth {row.depth} != {true['depth']}")
         if not _name_matches(row.name, true["name"]):
             problems.append(f"line {row.line}: name {row.name!r} != {true['name']!r}")
         if row.type and row.layer_class is None and not row.class_candidates:

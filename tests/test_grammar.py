@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from summary_audit.grammar import CellError, fast_paths, parse_cell, parse_with_grammar
+from summary_audit.grammar import CellError, complete_cut_shape, fast_paths, parse_cell, parse_with_grammar
 from summary_audit.model import Inbound
 
 
@@ -32,6 +32,7 @@ def test_layer_cells(text: str, expected: tuple) -> None:
     ("[(None, 20, 8), (None, 8), (None, 8)]", ((None, 20, 8), (None, 8), (None, 8)), False),
     ("[(None, 20, 8), (Non", ((None, 20, 8), (None,)), True),
     ("(None, 148, 148, 3", (None, 148, 148, None), True),
+    ("[(None, 3, 6, 6, 6,", ((None, 3, 6, 6, 6, None),), True),
     ("multiple", "multiple", False),
     ("?", "?", False),
     ("(1, 14, 14, 8)", (1, 14, 14, 8), False),
@@ -39,7 +40,7 @@ def test_layer_cells(text: str, expected: tuple) -> None:
     ("(None, None, 3)", (None, None, 3), False),
 ])
 def test_shape_cells(text: str, shape: object, cut: bool) -> None:
-    cell = parse_cell("shape_cell", text)
+    cell = complete_cut_shape(parse_cell("shape_cell", text), text)
     assert cell.shape == shape and cell.cut == cut
 
 

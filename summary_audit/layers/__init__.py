@@ -22,6 +22,7 @@ FAMILIES = (
     "recurrent",
     "attention",
     "containers",
+    "legacy",
 )
 
 for _family in FAMILIES:

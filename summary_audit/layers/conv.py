@@ -138,6 +138,8 @@ class ConvSpec(LayerSpec):
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         out = query.single_output
+        if (out is None or channels(out, query.data_format) is None) and query.input_shape is not None:
+            return list(self._unknown_filters(query, query.input_shape))
         if out is None or len(out) != self.rank + 2:
             return []
         filters = channels(out, query.data_format)
@@ -176,6 +178,25 @@ class ConvSpec(LayerSpec):
                                            + _kernel_rank(kernel))
         if not found:
             yield from self._closest(query, shape, in_spatial, out_spatial, filters)
+
+    def _unknown_filters(self, query: LayerQuery, shape: Shape) -> Iterator[Candidate]:
+        """The output says `multiple` or lost its channel count at the column edge: the count
+        alone tells the filters once the kernel is guessed (square, odd first)."""
+        c_in = channels(shape, query.data_format)
+        if c_in is None or query.params is None or len(shape) != self.rank + 2:
+            return
+        for side, side_rank in FIRST_LAYER_KERNELS:
+            kernel = (side,) * self.rank
+            for bias in (True, False):
+                per_filter = product(kernel) * c_in + (1 if bias else 0)
+                if query.params % per_filter:
+                    continue
+                filters = query.params // per_filter
+                for padding in ("valid", "same"):
+                    config = self._configs(kernel, (kernel, (1,) * self.rank, padding, (1,) * self.rank),
+                                           filters, 1, bias)
+                    yield replace(self.forward(config, [shape], query.data_format),
+                                  rank=side_rank + (0 if bias else 2) + (padding == "same") * 0.5)
 
     def bias_count(self, filters: int, c_in: Optional[int]) -> int:
         return filters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
@@ -115,8 +117,18 @@ class EinsumDense(LayerSpec):
                          trainable_params=params, non_trainable_params=0)
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
-        return [Candidate(config={}, params=None, output_shape=None,
-                          explanation="EinsumDense: the kernel shape depends on its equation, not printed")]
+        """The equation is not printed; the usual one maps the last axis like a Dense layer
+        (`...b,bc->...c`), with or without a bias on the output axis."""
+        shape, out = query.input_shape, query.single_output
+        unknown = Candidate(config={}, params=None, output_shape=None,
+                            explanation="EinsumDense: the kernel shape depends on its equation, not printed")
+        if shape is None or out is None or shape[-1] is None or out[-1] is None:
+            return [unknown]
+        found = []
+        for bias in (True, False):
+            config = {"equation": "...b,bc->...c", "output_shape": out[-1], "bias_axes": "c" if bias else None}
+            found.append(replace(self.forward(config, [shape]), rank=0.0 if bias else 1.0))
+        return found + [unknown]
 
 
 def _einsum_shapes(equation: str, shape: Shape, out_spec: Tuple[Any, ...]) -> Tuple[Optional[Tuple[int, ...]], Shape]:

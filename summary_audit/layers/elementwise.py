@@ -17,7 +17,9 @@ SHAPE_KEEPING = (
     "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "Lambda",
 )
 #: ops whose output shape only the framework knows; the table's shape is taken as printed.
-OPAQUE = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation")
+OPAQUE = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
+          "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
+          "HashedCrossing")
 
 
 class ShapeKeeping(LayerSpec):

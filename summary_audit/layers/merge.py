@@ -125,5 +125,15 @@ class Merge(LayerSpec):
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         if not query.input_shapes:
             return []
-        return [self.forward({"mode": "sum"}, query.input_shapes),
-                replace(self.forward({"mode": "concat"}, query.input_shapes), rank=0.5)]
+        found = [self.forward({"mode": "sum"}, query.input_shapes)]
+        joins = Concatenate().candidates(query)
+        found += [replace(c, config={"mode": "concat", "concat_axis": c.config["axis"]}, rank=c.rank + 0.5)
+                  for c in joins]
+        products = Dot().candidates(query) if len(query.input_shapes) == 2 else []
+        found += [replace(c, config={"mode": "dot", "dot_axes": c.config["axes"]}, rank=c.rank + 1.0)
+                  for c in products]
+        first = query.input_shapes[0]
+        found.append(Candidate(config={"mode": "cos"}, params=0, output_shape=(first[0], 1),
+                               explanation="no weights: cosine of two inputs", trainable_params=0,
+                               non_trainable_params=0, rank=1.5))
+        return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from itertools import product as cartesian
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Shape
@@ -31,23 +33,43 @@ class PoolingSpec(LayerSpec):
             return []
         if out is None or len(out) != self.rank + 2:
             return [self.forward({"pool_size": (2,) * self.rank}, [shape], query.data_format)]
-        found: List[Candidate] = []
         ins, outs = spatial_dims(shape, query.data_format), spatial_dims(out, query.data_format)
-        for pool in (2, 3, 1, 4, 5, 6, 7, 8):
-            for stride in dict.fromkeys((pool, 1, 2, 3)):
-                for padding in ("valid", "same"):
-                    if all(o is None or i is None or conv_output_length(i, pool, padding, stride) == o
-                           for i, o in zip(ins, outs)):
-                        config = {"pool_size": (pool,) * self.rank, "strides": (stride,) * self.rank,
-                                  "padding": padding}
-                        c = self.forward(config, [shape], query.data_format)
-                        rank = (pool != 2) * 0.5 + (stride != pool) * 1.0 + (padding == "same") * 0.3
-                        found.append(Candidate(config=c.config, params=0, output_shape=c.output_shape,
-                                               explanation=c.explanation, trainable_params=0,
-                                               non_trainable_params=0, rank=rank))
-        if not found:
-            found.append(self.forward({"pool_size": (2,) * self.rank}, [shape], query.data_format))
-        return found[:6]
+        found = [self._ranked(window, shape, query, rank) for window, rank in _windows(ins, outs)[:6]]
+        return found or [self.forward({"pool_size": (2,) * self.rank}, [shape], query.data_format)]
+
+    def _ranked(self, window: Tuple[Tuple[int, ...], Tuple[int, ...], str], shape: Shape, query: LayerQuery,
+                rank: float) -> Candidate:
+        pool, strides, padding = window
+        config = {"pool_size": pool, "strides": strides, "padding": padding}
+        return replace(self.forward(config, [shape], query.data_format), rank=rank)
+
+
+def _windows(ins: Sequence[Optional[int]], outs: Sequence[Optional[int]]
+             ) -> List[Tuple[Tuple[Tuple[int, ...], Tuple[int, ...], str], float]]:
+    """Pool sizes and strides per axis (2x2 first, strides equal to the pool) that take each
+    input length to the printed one, with one padding for all axes."""
+    results = []
+    for padding in ("valid", "same"):
+        per_axis = [_axis_options(i, o, padding) for i, o in zip(ins, outs)]
+        if any(not options for options in per_axis):
+            continue
+        for combo in cartesian(*[options[:3] for options in per_axis]):
+            pool = tuple(option[0] for option in combo)
+            strides = tuple(option[1] for option in combo)
+            rank = sum(option[2] for option in combo) + (len(set(pool)) > 1) + (padding == "same") * 0.3
+            results.append(((pool, strides, padding), rank))
+    return sorted(results, key=lambda item: item[1])
+
+
+def _axis_options(length: Optional[int], out: Optional[int], padding: str) -> List[Tuple[int, int, float]]:
+    if length is None or out is None:
+        return [(2, 2, 0.0)]
+    options = []
+    for pool in (2, 3, 1, 4, 5, 6, 7, 8):
+        for stride in dict.fromkeys((pool, 1, 2, 3)):
+            if conv_output_length(length, pool, padding, stride) == out:
+                options.append((pool, stride, (pool != 2) * 0.5 + (stride != pool) * 1.0))
+    return sorted(options, key=lambda option: option[2])
 
 
 def _explain(ins: Sequence[Optional[int]], outs: Sequence[Optional[int]], pool: Tuple[int, ...],

@@ -170,6 +170,14 @@ class ConvLSTMSpec(LayerSpec):
         return Candidate(config=dict(config), params=params, output_shape=out, explanation=f"{text} = {fmt(params)}",
                          trainable_params=params, non_trainable_params=0)
 
+    def _kernels(self, rest: int, filters: int, c_in: Optional[int]) -> List[Tuple[int, ...]]:
+        if c_in is not None:
+            if rest % (filters * (c_in + filters)):
+                return []
+            return list(kernel_shapes(rest // (filters * (c_in + filters)), self.rank))[:4]
+        return [(side,) * self.rank for side in (3, 1, 5, 2) if rest % (side ** self.rank * filters) == 0
+                and rest // (side ** self.rank * filters) > filters]
+
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         shape, out = query.input_shape, query.single_output
         if shape is None or out is None or len(shape) != self.rank + 3 or query.params is None:
@@ -179,14 +187,19 @@ class ConvLSTMSpec(LayerSpec):
         frame_out = (out[0],) + tuple(out[2:]) if sequences else out
         filters = channels(frame_out, query.data_format)
         c_in = channels(frame_in, query.data_format)
-        if filters is None or c_in is None:
+        if filters is None:
             return []
         found = []
         for bias in (True, False):
             rest = query.params // 4 - (filters if bias else 0)
-            if query.params % 4 or rest <= 0 or rest % (filters * (c_in + filters)):
+            if query.params % 4 or rest <= 0:
                 continue
-            for kernel in list(kernel_shapes(rest // (filters * (c_in + filters)), self.rank))[:4]:
+            for kernel in self._kernels(rest, filters, c_in):
+                if c_in is None:  # the input's channels were cut off: the count tells them
+                    c_in_here = rest // product(kernel) // filters - filters
+                    frame_in = with_spatial(frame_in[0], spatial_dims(frame_in, query.data_format), c_in_here,
+                                            query.data_format)
+                    shape = (shape[0], shape[1]) + tuple(frame_in[1:])
                 for window, rank in windows(spatial_dims(frame_in, query.data_format),
                                             spatial_dims(frame_out, query.data_format), kernel)[:2]:
                     config = {"filters": filters, "kernel_size": kernel, "strides": window[1], "padding": window[2],
@@ -279,9 +292,10 @@ class TimeDistributed(LayerSpec):
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         shape, out = query.input_shape, query.single_output
-        if shape is None or out is None or len(shape) < 3 or len(out) < 3:
+        if out is None or len(out) < 3 or (shape is not None and len(shape) < 3):
             return []
-        inner_query = LayerQuery(input_shapes=((shape[0],) + tuple(shape[2:]),), output_shape=(out[0],) + tuple(out[2:]),
+        inner_inputs = ((shape[0],) + tuple(shape[2:]),) if shape is not None else ()
+        inner_query = LayerQuery(input_shapes=inner_inputs, output_shape=(out[0],) + tuple(out[2:]),
                                  params=query.params, data_format=query.data_format, generation=query.generation)
         found = []
         for name in REGISTRY.class_names():
@@ -296,8 +310,14 @@ class TimeDistributed(LayerSpec):
                 continue
             for inner in inner_candidates:
                 if inner.params == query.params and inner.output_shape == inner_query.output_shape:
-                    config = {"layer": name, "layer_config": inner.config}
-                    c = self.forward(config, [shape], query.data_format)
+                    inner_config = dict(inner.config)
+                    frame = inner_config.pop("input_shape", None)
+                    outer = shape if shape is not None else (out[0], out[1]) + tuple(frame[1:])  # type: ignore
+                    config = {"layer": name, "layer_config": inner_config}
+                    c = self.forward(config, [outer], query.data_format)
+                    if shape is None:
+                        c = replace(c, config={**c.config, "input_shape": outer},
+                                    note=f"input shape {outer} reconstructed: no input row")
                     found.append(replace(c, rank=inner.rank + (0 if spec.has_weights else 0.5)))
                     break
         return sorted(found, key=lambda c: c.rank)[:4]
