@@ -106,8 +106,7 @@ class ConvSpec(LayerSpec):
         groups = int(config.get("groups", 1))
         bias = bool(config.get("use_bias", True))
         params = self.count(kernel, c_in, filters, groups, bias)
-        spatial = [self.out_length(length, k, config, i) for i, (length, k) in
-                   enumerate(zip(spatial_dims(shape, data_format), kernel))]
+        spatial = self.spatial_out(shape, config, kernel, data_format)
         out = with_spatial(shape[0], spatial, filters, data_format)
         return Candidate(config=dict(config), params=params, output_shape=out,
                          explanation=self.explain(kernel, c_in, filters, groups, bias, params),
@@ -117,6 +116,12 @@ class ConvSpec(LayerSpec):
         if c_in is None:
             return None
         return product(kernel) * (c_in // groups) * filters + (filters if bias else 0)
+
+    def spatial_out(self, shape: Shape, config: Mapping[str, Any], kernel: Tuple[int, ...],
+                    data_format: str) -> List[Optional[int]]:
+        """Each spatial length after the window slides over it."""
+        return [self.out_length(length, k, config, axis)
+                for axis, (length, k) in enumerate(zip(spatial_dims(shape, data_format), kernel))]
 
     def out_length(self, length: Optional[int], kernel: int, config: Mapping[str, Any], axis: int) -> Optional[int]:
         stride = tuple(config.get("strides", (1,) * self.rank))[axis]
@@ -325,8 +330,7 @@ class DepthwiseSpec(ConvSpec):
         kernel = tuple(config["kernel_size"])
         bias = bool(config.get("use_bias", True))
         params = product(kernel) * c_in * multiplier + (c_in * multiplier if bias else 0)
-        spatial = [self.out_length(length, k, config, i) for i, (length, k) in
-                   enumerate(zip(spatial_dims(shape, data_format), kernel))]
+        spatial = self.spatial_out(shape, config, kernel, data_format)
         out = with_spatial(shape[0], spatial, c_in * multiplier, data_format)
         inner = f"{_x(kernel)}*{c_in}*{multiplier}"
         text = f"({_x(kernel)} + 1) * {c_in}*{multiplier}" if bias else inner
@@ -391,8 +395,7 @@ class SeparableSpec(ConvSpec):
         depthwise = product(kernel) * c_in * multiplier
         pointwise = c_in * multiplier * filters
         params = depthwise + pointwise + (filters if bias else 0)
-        spatial = [self.out_length(length, k, config, i) for i, (length, k) in
-                   enumerate(zip(spatial_dims(shape, data_format), kernel))]
+        spatial = self.spatial_out(shape, config, kernel, data_format)
         out = with_spatial(shape[0], spatial, filters, data_format)
         text = f"{_x(kernel)}*{c_in}*{multiplier} + {c_in}*{multiplier}*{filters}" + (f" + {filters}" if bias else "")
         return Candidate(config=dict(config), params=params, output_shape=out,
@@ -451,8 +454,7 @@ class LocallyConnectedSpec(ConvSpec):
         kernel = tuple(config["kernel_size"])
         filters = int(config["filters"])
         bias = bool(config.get("use_bias", True))
-        spatial = [self.out_length(length, k, config, i) for i, (length, k) in
-                   enumerate(zip(spatial_dims(shape, data_format), kernel))]
+        spatial = self.spatial_out(shape, config, kernel, data_format)
         positions = product(d or 0 for d in spatial)
         params = self.count_for(positions, kernel, c_in, filters, bias)
         out = with_spatial(shape[0], spatial, filters, data_format)
