@@ -57,6 +57,8 @@ def cases() -> List[Case]:
         found.append(("Conv3D", {"filters": f, "kernel_size": (2, 2, 2), "use_bias": bias}, (None, 6, 6, 6, c)))
         found.append(("ConvLSTM2D", {"filters": f, "kernel_size": (k, k), "padding": padding,
                                      "return_sequences": bias}, (None, 3, size, size, c)))
+        found.append(("GroupQueryAttention", {"head_dim": rng.choice([2, 4, 8]), "num_query_heads": 4,
+                                              "num_key_value_heads": rng.choice([1, 2, 4])}, (None, 6, c)))
         found.append(("GroupNormalization", {"groups": 1, "center": bias}, (None, size, c)))
         found.append(("PReLU", {"shared_axes": [1]} if bias else {}, (None, size, c)))
         found.append(("Conv2D", {"filters": f * 2, "kernel_size": (k, k + 2), "groups": 2, "use_bias": bias,
@@ -66,12 +68,13 @@ def cases() -> List[Case]:
 
 
 CASES = cases()
+TWO_INPUTS = ("MultiHeadAttention", "GroupQueryAttention")
 
 
 def _live(keras: Any, name: str, config: Dict[str, Any], shape: Tuple[Any, ...]) -> Tuple[int, int, Any]:
     layer = getattr(keras.layers, name)(**config)
     inputs = keras.Input(shape[1:])
-    outputs = layer(inputs, inputs) if name == "MultiHeadAttention" else layer(inputs)
+    outputs = layer(inputs, inputs) if name in TWO_INPUTS else layer(inputs)
     trainable = sum(int(w.numpy().size) for w in layer.trainable_weights)
     frozen = sum(int(w.numpy().size) for w in layer.non_trainable_weights)
     return trainable, frozen, tuple(outputs.shape)
@@ -81,7 +84,7 @@ def _live(keras: Any, name: str, config: Dict[str, Any], shape: Tuple[Any, ...])
 def test_forward_matches_keras(name: str, config: Dict[str, Any], shape: Tuple[Any, ...]) -> None:
     keras = _keras()
     trainable, frozen, out = _live(keras, name, config, shape)
-    shapes = [shape, shape] if name == "MultiHeadAttention" else [shape]
+    shapes = [shape, shape] if name in TWO_INPUTS else [shape]
     derived = REGISTRY.get(name).forward(config, shapes)  # type: ignore[union-attr]
     assert (derived.trainable_params, derived.non_trainable_params) == (trainable, frozen)
     assert derived.params == trainable + frozen
@@ -92,7 +95,7 @@ def test_forward_matches_keras(name: str, config: Dict[str, Any], shape: Tuple[A
 def test_inverse_reproduces_the_numbers(name: str, config: Dict[str, Any], shape: Tuple[Any, ...]) -> None:
     spec = REGISTRY.get(name)
     assert spec is not None
-    shapes = (shape, shape) if name == "MultiHeadAttention" else (shape,)
+    shapes = (shape, shape) if name in TWO_INPUTS else (shape,)
     forward = spec.forward(config, shapes)
     query = LayerQuery(input_shapes=shapes, output_shape=forward.output_shape, params=forward.params)
     exact = [c for c in spec.candidates(query) if c.params == forward.params

@@ -118,3 +118,39 @@ class AdditiveAttention(DotAttentionSpec):
 
     def configs(self) -> List[Mapping[str, Any]]:
         return [{"use_scale": True}, {"use_scale": False}]
+
+
+@register
+class GroupQueryAttention(LayerSpec):
+    """Query heads share fewer key/value heads: q to Hq*head_dim, k and v to Hkv*head_dim."""
+
+    names = ("GroupQueryAttention", "GroupedQueryAttention")
+    several_inputs = True
+
+    def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
+                data_format: str = "channels_last") -> Candidate:
+        query_shape = input_shapes[0]
+        value_shape = input_shapes[1] if len(input_shapes) > 1 else query_shape
+        key_shape = input_shapes[2] if len(input_shapes) > 2 else value_shape
+        head, q_heads, kv_heads = int(config["head_dim"]), int(config["num_query_heads"]), int(config["num_key_value_heads"])
+        b = 1 if config.get("use_bias", True) else 0
+        d_q, d_k, d_v = query_shape[-1] or 0, key_shape[-1] or 0, value_shape[-1] or 0
+        a, c = q_heads * head, kv_heads * head
+        params = (d_q + b) * a + (d_k + b) * c + (d_v + b) * c + a * d_q + b * d_q
+        text = f"({d_q} + {b})*{a} + ({d_k} + {b})*{c} + ({d_v} + {b})*{c} + {a}*{d_q} + {b * d_q} = {fmt(params)}"
+        return Candidate(config=dict(config), params=params, output_shape=tuple(query_shape), explanation=text,
+                         trainable_params=params, non_trainable_params=0)
+
+    def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
+        shapes = query.input_shapes
+        if not shapes or query.params is None or any(s[-1] is None for s in shapes):
+            return []
+        found: List[Candidate] = []
+        for head in (64, 32, 16, 8, 4, 128, 2, 1):
+            for q_heads in (8, 4, 16, 32, 2, 12, 1):
+                for kv_heads in (h for h in (1, 2, 4, 8) if q_heads % h == 0):
+                    config = {"head_dim": head, "num_query_heads": q_heads, "num_key_value_heads": kv_heads}
+                    candidate = self.forward(config, shapes)
+                    if candidate.params == query.params:
+                        found.append(replace(candidate, rank=len(found) * 0.1))
+        return found[:4] or [self.forward({"head_dim": 1, "num_query_heads": 1, "num_key_value_heads": 1}, shapes)]
