@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from . import __version__
 from .errors import SummaryAuditError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Audit, Document
 
 EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
 
@@ -71,7 +74,7 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
-def _status(document, audits) -> int:  # type: ignore[no-untyped-def]
+def _status(document: "Document", audits: Sequence["Audit"]) -> int:
     if not audits:
         return EXIT_UNREADABLE
     if any(a.status == "mismatch" for a in audits):

@@ -9,7 +9,7 @@ table, columns no longer aligned — is read whole by the grammar's `rows` rule 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
@@ -176,7 +176,6 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     delimited = _is_delimited(header)
     rows: List[_RawRow] = []
     totals: List[Line] = []
-    depth = 0
     separated = True  # a wrapped row's next lines follow it directly, before any rule
     for line in body:
         text = line.text
@@ -184,7 +183,6 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             totals.append(line)
             continue
         if _is_blank(text) or (text.lstrip()[:1] in RULE_STARTS and _is_rule(text)):
-            depth = _box_depth(text, depth)
             separated = True
             continue
         if line.collapsed or header.collapsed:
@@ -213,14 +211,6 @@ def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool)
     if separated or not rows or rows[-1].foreign or not rows[-1].cells:
         return True
     return "".join(rows[-1].cells.get("layer", [])).rstrip().endswith(")")
-
-
-def _box_depth(text: str, depth: int) -> int:
-    """tf_keras frames nested rows: `|¯¯¯|` opens a level, a bare `¯¯¯` line closes one."""
-    stripped = text.strip()
-    if "¯" not in stripped:
-        return depth
-    return depth + 1 if stripped.startswith("|") else max(depth - 1, 0)
 
 
 def _frame_depth(text: str) -> int:

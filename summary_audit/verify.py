@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .infer import Inference, RowInference, infer
+from .infer import RowInference, infer
 from .layers.base import fmt
 from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
 from .report.common import shape_text

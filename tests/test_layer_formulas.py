@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import random
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 

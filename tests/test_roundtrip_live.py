@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Dict, List, Tuple
+from typing import Any, List
 
 import pytest
 
 import summary_audit
-from summary_audit.model import Row, Summary
+from summary_audit.model import Summary
 from zoo import APPLICATIONS, VARIANTS, summary_text, zoo_models
 
 LIBRARIES = ("keras", "tf_keras")

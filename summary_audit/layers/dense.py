@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import re
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Shape
 from .base import LayerQuery, LayerSpec, fmt, product, register

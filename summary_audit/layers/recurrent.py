@@ -151,8 +151,6 @@ class ConvLSTMSpec(LayerSpec):
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
-        from .conv import Conv2D
-
         shape = input_shapes[0]
         frame = (shape[0],) + tuple(shape[2:])
         filters, kernel = int(config["filters"]), tuple(config["kernel_size"])

@@ -7,7 +7,7 @@ allowed by the schema and carry what a machine reader may want beyond it.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from .. import __version__
 from ..model import Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
