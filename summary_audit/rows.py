@@ -73,12 +73,19 @@ def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
     if not text.strip():
         return Document(source, (), (ReadError(1, 1, "empty input: no summary to read"),))
     lines, origin = document_lines(text)
-    blocks = find_blocks(clean_lines(lines), origin)
-    summaries = tuple(summary for summary in (parse_block(block) for block in blocks) if summary.rows
-                      or summary.totals is not None)
+    summaries: List[Summary] = []
+    errors: List[ReadError] = []
+    for block in find_blocks(clean_lines(lines), origin):
+        try:
+            summary = parse_block(block)
+        except SummaryAuditError as error:
+            errors.append(ReadError(error.line, error.column, error.message))
+            continue
+        if summary.rows or summary.totals is not None:
+            summaries.append(summary)
     if not summaries:
-        return Document(source, (), (_nothing_found(text),))
-    return Document(source, summaries, ())
+        return Document(source, (), tuple(errors) or (_nothing_found(text),))
+    return Document(source, tuple(summaries), tuple(errors))
 
 
 def parse_one(data: Union[str, bytes]) -> Summary:
@@ -103,7 +110,11 @@ def _nothing_found(text: str) -> ReadError:
 
 def parse_block(block: Block) -> Summary:
     lines = list(block.lines)
-    header_index = next(i for i, line in enumerate(lines) if "Layer" in line.text and _header_roles(line))
+    header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and _header_roles(line)), None)
+    if header_index is None:
+        first = lines[0]
+        raise SummaryAuditError("a table header without the columns 'Layer (type)' ... 'Param #': "
+                                "cannot tell the cells apart", first.number, 1)
     header = lines[header_index]
     model_name = _model_name(lines[:header_index])
     body_start = _skip_header_continuation(lines, header_index)

@@ -92,3 +92,11 @@ def test_one_bad_row_keeps_the_others() -> None:
     [finding] = [f for f in summary.findings if f.code == "bad-row"]
     assert finding.line == bad + 1 and finding.severity == "error"
     assert "column" in finding.message
+
+
+def test_a_header_without_a_param_column_is_a_located_error_not_a_crash() -> None:
+    text = "Intro\nLayer (type)        Output Shape\n=======================\nconv (Conv2D)   (None, 3)\nTotal params: 12\n"
+    document = summary_audit.parse(text)
+    assert document.summaries == ()
+    [error] = document.errors
+    assert error.line == 2 and "Param #" in error.message
