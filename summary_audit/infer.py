@@ -31,8 +31,6 @@ class RowInference:
     alternatives: Tuple[Candidate, ...] = ()
     #: why the row cannot be checked (custom layer, unknown input, unbuilt ...).
     reason: Optional[str] = None
-    #: a container's count re-derived from its nested rows.
-    inner_total: Optional[int] = None
     #: what is wrong when no candidate can be compared: an input row whose shape its
     #: consumer cannot take, an impossible reshape.
     problem: Optional[str] = None
@@ -333,10 +331,10 @@ def _fits(candidate: Candidate, row: Row) -> bool:
         params_ok = False
     if row.shape_cut:
         return params_ok and (candidate.output_shape is None or prefix_shape(row.output_shape, candidate.output_shape))
-    return params_ok and _shape_fits(candidate.output_shape, row.output_shape)
+    return params_ok and shape_fits(candidate.output_shape, row.output_shape)
 
 
-def _shape_fits(derived: OutputShape, printed: OutputShape) -> bool:
+def shape_fits(derived: OutputShape, printed: OutputShape) -> bool:
     if derived is None or printed is None or isinstance(printed, str):
         return True
     if isinstance(derived, str):
@@ -348,7 +346,7 @@ def _shape_fits(derived: OutputShape, printed: OutputShape) -> bool:
 
 def _distance(candidate: Candidate, row: Row) -> float:
     params = 0.0 if row.params is None or candidate.params is None else abs(candidate.params - row.params)
-    shape = 0.0 if _shape_fits(candidate.output_shape, row.output_shape) else 1.0
+    shape = 0.0 if shape_fits(candidate.output_shape, row.output_shape) else 1.0
     return shape * 1e12 + params
 
 
@@ -367,4 +365,4 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
     terms = " + ".join(f"{v:,}" for v in inner.values())
     candidate = Candidate(config={}, params=total, output_shape=None,
                           explanation=f"sum of its {len(inner)} layers: {terms} = {total:,}")
-    return RowInference(row, name, inputs, candidate, total == row.params, inner_total=total)
+    return RowInference(row, name, inputs, candidate, total == row.params)

@@ -56,7 +56,6 @@ class _Layout:
     delimited: bool
     #: role → start column (positional layouts), or the roles in cell order (delimited).
     roles: Tuple[str, ...]
-    starts: Tuple[int, ...] = ()
 
     @property
     def joiner(self) -> str:
@@ -86,15 +85,6 @@ def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
     if not summaries:
         return Document(source, (), tuple(errors) or (_nothing_found(text),))
     return Document(source, tuple(summaries), tuple(errors))
-
-
-def parse_one(data: Union[str, bytes]) -> Summary:
-    """The single summary in `data`; raises `SummaryAuditError` when there is none."""
-    document = parse(data)
-    if document.errors:
-        error = document.errors[0]
-        raise SummaryAuditError(error.message, error.line, error.column)
-    return document.summaries[0]
 
 
 def _nothing_found(text: str) -> ReadError:
@@ -303,10 +293,9 @@ def _snap(text: str, boundary: int) -> int:
 
 def _layout(header: Line, body: Sequence[Line], rows: Sequence[_RawRow]) -> _Layout:
     roles = tuple(role for role, _ in _header_roles(header))
-    starts = tuple(start for _, start in _header_roles(header))
     delimited = _is_delimited(header)
     return _Layout(format=_generation(header, body, rows, delimited), delimited=delimited,
-                   roles=roles, starts=starts)
+                   roles=roles)
 
 
 def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], delimited: bool) -> Format:

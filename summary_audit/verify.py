@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .infer import RowInference, infer
+from .infer import RowInference, infer, shape_fits
 from .layers.base import fmt
 from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
 from .report.common import shape_text
@@ -85,9 +85,7 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
             f"printed {fmt(row.params)}; expected {fmt(best.params)}"
         messages.append(text)
         findings.append(Finding("error", row.line, "param-mismatch", f"{row.name}: {text}"))
-    from .infer import _shape_fits
-
-    if not _shape_fits(best.output_shape, row.output_shape):
+    if not shape_fits(best.output_shape, row.output_shape):
         text = f"printed output {shape_text(row.output_shape)}; expected {shape_text(best.output_shape)}"
         if best.explanation and not messages:
             text += f" ({best.explanation})"

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from typing import Any, Iterable, List, Mapping, Sequence
+from typing import Any, Iterable, List, Mapping, Sequence, Tuple
 
 from ..model import Candidate, Shape
 from .base import LayerQuery, LayerSpec, fmt, register
 
 COMMON_HEADS = (8, 4, 12, 16, 2, 6, 1, 3, 32)
+
+
+def query_value_key(shapes: Sequence[Shape]) -> Tuple[Shape, Shape, Shape]:
+    """Attention reads (query, value[, key]); a missing value is the query, a missing key the value."""
+    query = shapes[0]
+    value = shapes[1] if len(shapes) > 1 else query
+    return query, value, shapes[2] if len(shapes) > 2 else value
 
 
 @register
@@ -22,9 +29,7 @@ class MultiHeadAttention(LayerSpec):
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
-        query_shape = input_shapes[0]
-        value_shape = input_shapes[1] if len(input_shapes) > 1 else query_shape
-        key_shape = input_shapes[2] if len(input_shapes) > 2 else value_shape
+        query_shape, value_shape, key_shape = query_value_key(input_shapes)
         heads, key_dim = int(config["num_heads"]), int(config["key_dim"])
         value_dim = int(config.get("value_dim") or key_dim)
         bias = bool(config.get("use_bias", True))
@@ -44,9 +49,7 @@ class MultiHeadAttention(LayerSpec):
         out = query.single_output
         if not shapes or out is None or out[-1] is None or query.params is None:
             return []
-        q = shapes[0]
-        v = shapes[1] if len(shapes) > 1 else q
-        k = shapes[2] if len(shapes) > 2 else v
+        q, v, k = query_value_key(shapes)
         d_q, d_k, d_v, d_out = q[-1], k[-1], v[-1], out[-1]
         if None in (d_q, d_k, d_v):
             return []
@@ -80,8 +83,7 @@ class DotAttentionSpec(LayerSpec):
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
-        query_shape = input_shapes[0]
-        value_shape = input_shapes[1] if len(input_shapes) > 1 else query_shape
+        query_shape, value_shape, _ = query_value_key(input_shapes)
         scale = self.scale_size(query_shape) if config.get("use_scale") else 0
         concat = 1 if config.get("score_mode") == "concat" else 0
         params = scale + concat
@@ -129,9 +131,7 @@ class GroupQueryAttention(LayerSpec):
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
-        query_shape = input_shapes[0]
-        value_shape = input_shapes[1] if len(input_shapes) > 1 else query_shape
-        key_shape = input_shapes[2] if len(input_shapes) > 2 else value_shape
+        query_shape, value_shape, key_shape = query_value_key(input_shapes)
         head, q_heads, kv_heads = int(config["head_dim"]), int(config["num_query_heads"]), int(config["num_key_value_heads"])
         b = 1 if config.get("use_bias", True) else 0
         d_q, d_k, d_v = query_shape[-1] or 0, key_shape[-1] or 0, value_shape[-1] or 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Format, OutputShape, Shape, is_multi
 
@@ -223,26 +223,6 @@ def deconv_output_length(length: Optional[int], kernel: int, padding: str, strid
     return (length - 1) * stride + kernel - 2 * pad + output_padding
 
 
-def factor_pairs(n: int) -> Iterator[Tuple[int, int]]:
-    """(a, b) with a*b == n, the squarest first."""
-    pairs = [(a, n // a) for a in range(1, int(n ** 0.5) + 1) if n % a == 0]
-    for a, b in sorted(pairs, key=lambda p: (p[1] - p[0])):
-        yield (a, b)
-        if a != b:
-            yield (b, a)
-
-
-def integer_root(n: int, k: int) -> Optional[int]:
-    """The k-th root of n when it is a whole number."""
-    if n < 0:
-        return None
-    r = round(n ** (1.0 / k))
-    for c in (r - 1, r, r + 1):
-        if c >= 0 and c ** k == n:
-            return c
-    return None
-
-
 def prefix_shape(printed: OutputShape, derived: OutputShape) -> bool:
     """A shape cut at the column edge (`[(None, 10, 6), (Non`) agrees with what it begins."""
     if not isinstance(printed, tuple) or not isinstance(derived, tuple):
@@ -267,5 +247,3 @@ def same_shape(a: OutputShape, b: OutputShape) -> bool:
         return len(a) == len(b) and all(same_shape(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
     return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))  # type: ignore[arg-type]
 
-
-ShapeRule = Callable[[Mapping[str, Any], Sequence[Shape], str], OutputShape]

@@ -85,6 +85,14 @@ def _x(values: Sequence[int]) -> str:
     return "*".join(str(v) for v in values)
 
 
+def kernel_windows(volume: int, rank: int, ins: Sequence[Optional[int]], outs: Sequence[Optional[int]],
+                   kernels: int, per_kernel: int, transposed: bool = False) -> Iterator[Tuple[Window, float]]:
+    """Every kernel with `volume` cells and the windows that take `ins` to `outs`, best first
+    within each kernel: the search each convolution's inverse runs."""
+    for kernel in list(kernel_shapes(volume, rank))[:kernels]:
+        yield from windows(ins, outs, kernel, transposed)[:per_kernel]
+
+
 class ConvSpec(LayerSpec):
     """Conv1D/2D/3D: kernel (k... * C_in/groups * F) plus F biases."""
 
@@ -175,12 +183,13 @@ class ConvSpec(LayerSpec):
                 rest = query.params - (self.bias_count(filters, c_in) if bias else 0)
                 if not factor or rest <= 0 or rest % factor:
                     continue
-                for kernel in list(kernel_shapes(rest // factor, self.rank))[:6]:
-                    for window, rank in windows(in_spatial, out_spatial, kernel, self.transposed)[:3]:
-                        found = True
-                        config = self._configs(kernel, window, filters, groups, bias)
-                        yield self._ranked(config, shape, query, rank + (0 if bias else 1.5) + (groups > 1) * 3
-                                           + _kernel_rank(kernel))
+                for window, rank in kernel_windows(rest // factor, self.rank, in_spatial, out_spatial, 6, 3,
+                                                   self.transposed):
+                    kernel = window[0]
+                    found = True
+                    config = self._configs(kernel, window, filters, groups, bias)
+                    yield self._ranked(config, shape, query, rank + (0 if bias else 1.5) + (groups > 1) * 3
+                                       + _kernel_rank(kernel))
         if not found:
             yield from self._closest(query, shape, in_spatial, out_spatial, filters)
 
@@ -348,14 +357,14 @@ class DepthwiseSpec(ConvSpec):
             rest = query.params - (filters if bias else 0)
             if rest <= 0 or rest % filters:
                 continue
-            for kernel in list(kernel_shapes(rest // filters, self.rank))[:6]:
-                for window, rank in windows(in_spatial, out_spatial, kernel)[:3]:
-                    found = True
-                    _, strides, padding, dilation = window
-                    config = {"kernel_size": kernel, "strides": strides, "padding": padding,
-                              "dilation_rate": dilation, "depth_multiplier": multiplier, "use_bias": bias}
-                    candidate = self.forward(config, [shape], query.data_format)
-                    yield replace(candidate, rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
+            for window, rank in kernel_windows(rest // filters, self.rank, in_spatial, out_spatial, 6, 3):
+                kernel = window[0]
+                found = True
+                _, strides, padding, dilation = window
+                config = {"kernel_size": kernel, "strides": strides, "padding": padding,
+                          "dilation_rate": dilation, "depth_multiplier": multiplier, "use_bias": bias}
+                candidate = self.forward(config, [shape], query.data_format)
+                yield replace(candidate, rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
         if not found:
             kernel = (3,) * self.rank
             options = windows(in_spatial, out_spatial, kernel)
@@ -412,14 +421,15 @@ class SeparableSpec(ConvSpec):
                 rest = query.params - (filters if bias else 0) - c_in * multiplier * filters
                 if rest <= 0 or rest % (c_in * multiplier):
                     continue
-                for kernel in list(kernel_shapes(rest // (c_in * multiplier), self.rank))[:4]:
-                    for window, rank in windows(in_spatial, out_spatial, kernel)[:2]:
-                        found = True
-                        _, strides, padding, dilation = window
-                        config = {"filters": filters, "kernel_size": kernel, "strides": strides, "padding": padding,
-                                  "dilation_rate": dilation, "depth_multiplier": multiplier, "use_bias": bias}
-                        candidate = self.forward(config, [shape], query.data_format)
-                        yield replace(candidate, rank=rank + _kernel_rank(kernel) + (multiplier - 1) + (0 if bias else 1.5))
+                for window, rank in kernel_windows(rest // (c_in * multiplier), self.rank, in_spatial, out_spatial,
+                                                   4, 2):
+                    kernel = window[0]
+                    found = True
+                    _, strides, padding, dilation = window
+                    config = {"filters": filters, "kernel_size": kernel, "strides": strides, "padding": padding,
+                              "dilation_rate": dilation, "depth_multiplier": multiplier, "use_bias": bias}
+                    candidate = self.forward(config, [shape], query.data_format)
+                    yield replace(candidate, rank=rank + _kernel_rank(kernel) + (multiplier - 1) + (0 if bias else 1.5))
         if not found:
             config = {"filters": filters, "kernel_size": (3,) * self.rank, "padding": "same", "use_bias": True}
             yield self.forward(config, [shape], query.data_format)
@@ -475,15 +485,15 @@ class LocallyConnectedSpec(ConvSpec):
             rest = query.params // positions - (filters if bias else 0)
             if rest <= 0 or rest % (c_in * filters):
                 continue
-            for kernel in list(kernel_shapes(rest // (c_in * filters), self.rank))[:4]:
-                for window, rank in windows(in_spatial, out_spatial, kernel)[:2]:
-                    if window[2] != "valid" or max(window[3]) > 1:
-                        continue
-                    found = True
-                    config = {"filters": filters, "kernel_size": kernel, "strides": window[1], "padding": "valid",
-                              "use_bias": bias}
-                    candidate = self.forward(config, [shape], query.data_format)
-                    yield replace(candidate, rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
+            for window, rank in kernel_windows(rest // (c_in * filters), self.rank, in_spatial, out_spatial, 4, 2):
+                kernel = window[0]
+                if window[2] != "valid" or max(window[3]) > 1:
+                    continue
+                found = True
+                config = {"filters": filters, "kernel_size": kernel, "strides": window[1], "padding": "valid",
+                          "use_bias": bias}
+                candidate = self.forward(config, [shape], query.data_format)
+                yield replace(candidate, rank=rank + _kernel_rank(kernel) + (0 if bias else 1.5))
         if not found:
             kernel = tuple(max(i - o + 1, 1) for i, o in zip(in_spatial, out_spatial)) \
                 if None not in in_spatial else (3,) * self.rank  # type: ignore[operator]
