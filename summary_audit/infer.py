@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
-from .layers.base import prefix_shape, same_shape
+from .layers.base import fmt, prefix_shape, same_shape
 from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -36,6 +36,8 @@ class RowInference:
     problem: Optional[str] = None
     #: a lead for a mismatch: which input would make the row's count right.
     hint: Optional[str] = None
+    #: which of several inputs disagrees with the row (a shared layer's odd call).
+    suspect_input: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,8 @@ class Inference:
     summary: Summary
     data_format: Optional[str]
     rows: Tuple[RowInference, ...]
-
-    @property
-    def explained(self) -> int:
-        return sum(1 for r in self.rows if r.exact)
+    #: rows read exactly in this data format, before any is blamed for its reader's sake.
+    explained: int
 
 
 def infer(summary: Summary) -> Inference:
@@ -75,37 +75,151 @@ def _infer(summary: Summary, data_format: str) -> Inference:
             result = _infer_row(summary, index, row, inputs, data_format)
         flow.record(index, result.input_shapes, _flowing_output(row, result))
         results.append(result)
-    _blame_input_rows(summary, results, flow.producers, data_format)
-    return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results))
+    explained = sum(1 for r in results if r.exact)
+    _blame_input_rows(summary, results, flow.sources, data_format)
+    return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results), explained)
 
 
-def _blame_input_rows(summary: Summary, results: List[RowInference], producers: Dict[int, int],
+def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Dict[int, Tuple[int, ...]],
                       data_format: str) -> None:
-    """A row whose own shape nothing checks (an InputLayer, a nested model shown without its
-    layers) is checked by the layer that reads it. When the two disagree, both rows are
-    flagged — the table cannot say which of them is wrong — and the reader says which input
-    would fit its count."""
+    """When a row cannot take the shapes it reads, the row that printed one of them may be the
+    wrong one. A shape nothing else checks (an InputLayer, a first layer, a nested model shown
+    without its layers) is flagged beside its reader — the table cannot say which is wrong; a
+    checked shape is flagged when a better-ranked reading of its own row gives what the
+    reader needs."""
+    culprits = _relieve_consumers(summary, results, sources, data_format)
     for index, result in enumerate(results):
-        source = producers.get(index)
-        if result.exact or result.best is None or source is None or len(result.input_shapes) != 1:
+        producers = sources.get(index, ())
+        if result.exact or not producers or index in culprits:
             continue
-        producer = results[source]
-        if not (_is_input_layer(producer.row) or (producer.best is None and producer.problem is None)):
-            continue
-        shown = _shape_words(result.input_shapes)
-        reader = f"{result.row.name} (line {result.row.line})"
-        if result.best.params != result.row.params:
-            rebuilt = _infer_row(summary, index, result.row, (), data_format)
-            needed = rebuilt.best.config.get("input_shape") if rebuilt.exact and rebuilt.best else None
-            if needed is None or same_shape(needed, result.input_shapes[0]):
-                continue
-            wanted = _shape_words((needed,))
-            results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
-                                                  f"(line {producer.row.line})")
-            problem = f"{reader} fits its count only with an input of {wanted}"
+        if len(producers) == 1 and len(result.input_shapes) == 1:
+            blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format)
         else:
-            problem = f"its output {shown} does not lead to what {reader} prints"
-        results[source] = replace(producer, exact=False, best=None, problem=problem)
+            blamed = _blame_one_of_several(results, index, producers)
+        if not blamed and len(producers) == len(result.input_shapes):
+            _blame_checked_input(summary, results, index, producers, data_format)
+
+
+def _relieve_consumers(summary: Summary, results: List[RowInference], sources: Dict[int, Tuple[int, ...]],
+                       data_format: str) -> set:
+    """A row whose count fits but whose printed shape does not is a lone typo when the rows
+    reading it would hold with the shape it should have printed: they are not flagged for it,
+    nor is the row it reads. Returns the rows found to be such typos."""
+    culprits = set()
+    for index, result in enumerate(results):
+        best = result.best
+        if result.exact or best is None or best.params != result.row.params or not _concrete(best.output_shape):
+            continue
+        for consumer, producers in sources.items():
+            reader = results[consumer]
+            if index not in producers or reader.exact or len(producers) != len(reader.input_shapes):
+                continue
+            inputs = tuple(best.output_shape if p == index else shape  # type: ignore[misc]
+                           for p, shape in zip(producers, reader.input_shapes))
+            again = _infer_row(summary, consumer, reader.row, inputs, data_format)
+            if again.exact and again.best is not None:
+                note = f"reads {_shape_words((best.output_shape,))} from line {result.row.line}, as that row's count says"
+                results[consumer] = replace(again, best=replace(again.best, note=note))
+                culprits.add(index)
+    return culprits
+
+
+def _blame_unchecked_input(summary: Summary, results: List[RowInference], index: int, source: int,
+                           data_format: str) -> bool:
+    result, producer = results[index], results[source]
+    if not _unchecked(producer):
+        return False
+    shown = _shape_words(result.input_shapes)
+    reader = f"{result.row.name} (line {result.row.line})"
+    if result.best is None:
+        if result.problem is None:
+            return False  # an unverified reader holds nothing against its input
+        problem = f"its output {shown} does not lead to what {reader} prints"
+    elif result.best.params != result.row.params:
+        needed = _needed_input(summary, index, result, data_format)
+        if needed is None or same_shape(needed, result.input_shapes[0]):
+            return False
+        wanted = _shape_words((needed,))
+        results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
+                                              f"(line {producer.row.line})")
+        problem = f"{reader} fits its count only with an input of {wanted}"
+    else:
+        problem = f"its output {shown} does not lead to what {reader} prints"
+    results[source] = replace(producer, exact=False, best=None, problem=problem)
+    return True
+
+
+def _blame_one_of_several(results: List[RowInference], index: int, producers: Tuple[int, ...]) -> bool:
+    """A merge or a shared layer that cannot take its inputs: when exactly one of them is a
+    shape nothing else checks, that one is the suspect."""
+    odd = results[index].suspect_input
+    named = [producers[odd]] if odd is not None and odd < len(producers) else producers
+    suspects = {p for p in named if _unchecked(results[p])}
+    if len(suspects) != 1:
+        return False
+    source = suspects.pop()
+    producer, reader = results[source], results[index].row
+    results[source] = replace(producer, exact=False, best=None, problem=(
+        f"its output does not lead to what {reader.name} (line {reader.line}) prints"))
+    return True
+
+
+def _blame_checked_input(summary: Summary, results: List[RowInference], index: int, producers: Tuple[int, ...],
+                         data_format: str) -> None:
+    reader = results[index]
+    for source in dict.fromkeys(producers):
+        better = _better_producer_output(summary, results, index, source, producers, data_format)
+        if better is not None:
+            results[source] = replace(results[source], exact=False, best=None, problem=(
+                f"{reader.row.name} (line {reader.row.line}) reads {_shape_words((better,))}, which this "
+                f"layer's own numbers give with a more usual setting; one of the two rows is wrong"))
+            return
+
+
+def _unchecked(result: RowInference) -> bool:
+    """A row whose printed output nothing before it constrains."""
+    if result.problem is not None:
+        return False
+    return result.best is None or not result.input_shapes
+
+
+def _needed_input(summary: Summary, index: int, result: RowInference, data_format: str) -> Optional[Shape]:
+    """The input a row's own numbers call for, read as if it were the first layer."""
+    rebuilt = _infer_row(summary, index, result.row, (), data_format)
+    if not rebuilt.exact or rebuilt.best is None:
+        return None
+    needed = rebuilt.best.config.get("input_shape")
+    return tuple(needed) if isinstance(needed, (tuple, list)) else None
+
+
+def _better_producer_output(summary: Summary, results: List[RowInference], index: int, source: int,
+                           producers: Tuple[int, ...], data_format: str) -> Optional[Shape]:
+    """An output the producer's own numbers give with a better-ranked configuration than the
+    one its printed output forces, and that its reader can take: the producer's printed shape
+    is then the likelier mistake."""
+    producer, reader = results[source], results[index]
+    if not producer.exact or producer.best is None or not producer.input_shapes or producer.layer_class is None:
+        return None
+    spec = REGISTRY.get(producer.layer_class)
+    if spec is None or spec.is_container:
+        return None
+    row = producer.row
+    guesses: List[OutputShape] = [reader.row.output_shape, None]
+    if len(producers) == 1:
+        guesses.insert(0, _needed_input(summary, index, reader, data_format))
+    rivals: List[Candidate] = []
+    for wanted in dict.fromkeys(g for g in guesses if g is None or _concrete(g)):
+        query = LayerQuery(input_shapes=producer.input_shapes, output_shape=wanted, params=row.params,
+                           data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
+        rivals.extend(c for c in _candidates(spec, query)
+                      if c.params == row.params and _concrete(c.output_shape) and c.rank < producer.best.rank
+                      and not same_shape(c.output_shape, row.output_shape))  # type: ignore[arg-type]
+    for rival in sorted(rivals, key=lambda c: c.rank):
+        inputs = tuple(rival.output_shape if p == source else shape  # type: ignore[misc]
+                       for p, shape in zip(producers, reader.input_shapes))
+        if _infer_row(summary, index, reader.row, inputs, data_format).exact:
+            return rival.output_shape  # type: ignore[return-value]
+    return None
 
 
 def _flowing_output(row: Row, result: RowInference) -> OutputShape:
@@ -132,8 +246,8 @@ class _ShapeFlow:
         self.history: List[Tuple[str, OutputShape]] = []
         self.chain: Dict[int, OutputShape] = {}
         self.container_input: Dict[int, Tuple[Shape, ...]] = {}
-        #: row index → index of the row whose output it reads (when there is exactly one).
-        self.producers: Dict[int, int] = {}
+        #: row index → the rows whose outputs it reads, one per inbound tensor.
+        self.sources: Dict[int, Tuple[int, ...]] = {}
         self._by_name: Dict[str, int] = {}
         self._chain_index: Dict[int, int] = {}
 
@@ -166,9 +280,7 @@ class _ShapeFlow:
 
     def record(self, index: int, inputs: Tuple[Shape, ...], output: OutputShape) -> None:
         row = self.rows[index]
-        source = self._producer(index)
-        if source is not None:
-            self.producers[index] = source
+        self.sources[index] = self._sources(index)
         self._chain_index[row.depth] = index
         if row.name:
             self._by_name[row.name] = index
@@ -180,15 +292,24 @@ class _ShapeFlow:
             self.outputs[row.name] = output
             self.history.append((row.name, output))
 
-    def _producer(self, index: int) -> Optional[int]:
+    def _sources(self, index: int) -> Tuple[int, ...]:
+        """The rows read, one per inbound tensor; () when any of them cannot be named."""
         row = self.rows[index]
         if row.inbound:
-            names = {ref.layer for ref in row.inbound}
-            return self._by_name.get(names.pop()) if len(names) == 1 else None
+            found = tuple(self._source_named(ref.layer) for ref in row.inbound)
+            return () if -1 in found else found
         previous = self.rows[index - 1] if index else None
         if _is_input_layer(row) or previous is None or previous.depth != row.depth:
-            return None
-        return self._chain_index.get(row.depth)
+            return ()
+        source = self._chain_index.get(row.depth)
+        return () if source is None else (source,)
+
+    def _source_named(self, name: str) -> int:
+        """The row a `Connected to` name points at: exact, else the latest cut-name match."""
+        if name in self._by_name and not name.endswith("…"):
+            return self._by_name[name]
+        stem = name.rstrip("…")
+        return next((i for i in reversed(self._by_name.values()) if _cut_match(stem, name, self.rows[i].name)), -1)
 
     def _resolve_all(self, name: str, tensor: Optional[int]) -> List[Shape]:
         shapes = [self.outputs[name]] if name in self.outputs and not name.endswith("…") \
@@ -282,8 +403,24 @@ def _unknown_reason(row: Row) -> str:
 
 def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
              summary: Summary) -> RowInference:
-    if len(inputs) > 1 and not spec.several_inputs:
-        inputs = inputs[:1]  # a shared layer: one call per inbound tensor
+    if len(inputs) <= 1 or spec.several_inputs:
+        return _one_call(name, spec, row, inputs, data_format, summary)
+    # A shared layer: one call per inbound tensor, one set of weights for all of them.
+    first: Optional[RowInference] = None
+    for position, shape in enumerate(inputs):
+        outcome = _one_call(name, spec, row, (shape,), data_format, summary)
+        first = first or outcome
+        if outcome.exact and outcome.best is not None:
+            others = [(i, other) for i, other in enumerate(inputs) if i != position]
+            clash = _shared_call_clash(spec, outcome.best, others, data_format)
+            if clash:
+                return RowInference(row, name, inputs, None, False, problem=clash[1], suspect_input=clash[0])
+            return outcome
+    return first  # type: ignore[return-value]
+
+
+def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+              summary: Summary) -> RowInference:
     query = LayerQuery(input_shapes=inputs, output_shape=row.output_shape, params=row.params,
                        data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
     candidates = _candidates(spec, query)
@@ -291,10 +428,17 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
         weightless = Candidate(config={}, params=0, output_shape=None,
                                explanation="no weights (no input row: the output shape is taken as printed)")
         return RowInference(row, name, inputs, weightless, row.params in (0, None))
-    if not candidates:
-        if inputs and _concrete(row.output_shape) and not spec.has_weights:
+    if not candidates and inputs and _concrete(row.output_shape):
+        # Nothing turns this input into the printed output: what would the layer give instead?
+        unshaped = [c for c in _candidates(spec, replace(query, output_shape=None)) if c.params is not None]
+        matching = [c for c in unshaped if row.params is None or c.params == row.params] or unshaped
+        if matching and _concrete(matching[0].output_shape):
+            closest = min(matching, key=lambda c: _distance(c, row))
+            return RowInference(row, name, inputs, closest, False)
+        if not spec.has_weights:
             return RowInference(row, name, inputs, None, False, problem=(
                 f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
+    if not candidates:
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
         return RowInference(row, name, inputs, None, False, reason=reason)
     if all(c.params is None for c in candidates) and row.params:
@@ -304,8 +448,22 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
     if exact:
         exact.sort(key=lambda c: c.rank)
         return RowInference(row, name, inputs, exact[0], True, tuple(exact[1:4]))
-    closest = min(candidates, key=lambda c: (_distance(c, row), c.rank))
+    closest = min(candidates, key=lambda c: _distance(c, row))
     return RowInference(row, name, inputs, closest, False)
+
+
+def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple[int, Shape]],
+                       data_format: str) -> Optional[Tuple[int, str]]:
+    """The first call whose input the shared weights do not fit: its position and why."""
+    for position, shape in calls:
+        try:
+            again = spec.forward(chosen.config, [shape], data_format)
+        except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+            continue
+        if again.params is not None and chosen.params is not None and again.params != chosen.params:
+            return position, (f"a shared layer: its weights ({chosen.explanation}) do not fit call "
+                               f"{position + 1}, whose input {_shape_words((shape,))} would need {fmt(again.params)}")
+    return None
 
 
 _CANDIDATES: Dict[Tuple, List[Candidate]] = {}
@@ -344,25 +502,48 @@ def shape_fits(derived: OutputShape, printed: OutputShape) -> bool:
     return same_shape(derived, printed)
 
 
-def _distance(candidate: Candidate, row: Row) -> float:
-    params = 0.0 if row.params is None or candidate.params is None else abs(candidate.params - row.params)
-    shape = 0.0 if shape_fits(candidate.output_shape, row.output_shape) else 1.0
-    return shape * 1e12 + params
+def _distance(candidate: Candidate, row: Row) -> Tuple[float, float, int]:
+    """Closest first: fewest wrong numbers (a dimension or the count), then the most usual
+    configuration, then the nearest count — a typo is one number, and the message should
+    name that one."""
+    params = 0 if row.params is None or candidate.params is None else abs(candidate.params - row.params)
+    wrong = _shape_distance(candidate.output_shape, row.output_shape) + (params > 0)
+    return wrong, candidate.rank, params
+
+
+def _shape_distance(derived: OutputShape, printed: OutputShape) -> float:
+    """How many dimensions differ: the closest wrong shape makes the clearest message."""
+    if shape_fits(derived, printed):
+        return 0.0
+    if _concrete(derived) and _concrete(printed) and len(derived) == len(printed):  # type: ignore[arg-type]
+        return float(sum(a != b for a, b in zip(derived, printed)))  # type: ignore[arg-type]
+    return 100.0
 
 
 def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[Shape, ...]) -> RowInference:
     """A nested model: its own rows (when printed) add up to its count."""
     inner: Dict[str, int] = {}
+    last: Optional[Row] = None
     for other in summary.rows[index + 1:]:
         if other.depth <= row.depth:
             break
-        if other.depth == row.depth + 1 and other.params is not None:
-            inner.setdefault(other.name, other.params)
-    if not inner:
+        if other.depth == row.depth + 1:
+            last = other
+            if other.params is not None:
+                inner.setdefault(other.name, other.params)
+    if not inner or last is None:
         return RowInference(row, name, inputs, None, False,
                             reason="a nested model whose layers are not shown (print with expand_nested=True)")
+    entry = summary.rows[index + 1]
+    if len(inputs) == 1 and _is_input_layer(entry) and _concrete(entry.output_shape) \
+            and not shape_fits(entry.output_shape, inputs[0]):
+        return RowInference(row, name, inputs, None, False, problem=(
+            f"it reads {_shape_words(inputs)}, but its own input layer {entry.name} (line {entry.line}) "
+            f"takes {_shape_words((entry.output_shape,))}"))
     total = sum(inner.values())
     terms = " + ".join(f"{v:,}" for v in inner.values())
-    candidate = Candidate(config={}, params=total, output_shape=None,
+    # A model's output is its last layer's (Keras lists a model's layers in topological order).
+    output = last.output_shape if _concrete(last.output_shape) and not last.shape_cut else None
+    candidate = Candidate(config={}, params=total, output_shape=output,
                           explanation=f"sum of its {len(inner)} layers: {terms} = {total:,}")
-    return RowInference(row, name, inputs, candidate, total == row.params)
+    return RowInference(row, name, inputs, candidate, _fits(candidate, row))

@@ -420,15 +420,32 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
 # ---- totals ---------------------------------------------------------------------------------------
 
 
+def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
+    """A totals line; prose glued after it (a paste collapsed onto one line) is set aside
+    with a note rather than costing the count."""
+    text = line.text.strip()
+    try:
+        return parse_cell("totals_line", text)
+    except CellError as error:
+        head, tail = text[:error.column].rstrip(), text[error.column:]
+        try:
+            parsed: Optional[TotalsLine] = parse_cell("totals_line", head) if tail[:1].isalpha() else None
+        except CellError:
+            parsed = None
+        if parsed is None:
+            findings.append(Finding("error", line.number, "bad-totals", str(error)))
+            return None
+        findings.append(Finding("info", line.number, "text-ignored", f"text after the totals line ignored: {tail!r}"))
+        return parsed
+
+
 def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Totals]:
     counts: Dict[str, int] = {}
     sizes: Dict[str, float] = {}
     where: Dict[str, int] = {}
     for line in lines:
-        try:
-            parsed: TotalsLine = parse_cell("totals_line", line.text.strip())
-        except CellError as error:
-            findings.append(Finding("error", line.number, "bad-totals", str(error)))
+        parsed = _totals_line(line, findings)
+        if parsed is None:
             continue
         counts[parsed.kind] = parsed.count
         where[parsed.kind] = line.number

@@ -134,3 +134,98 @@ def test_unknown_layer_is_unverified_with_a_suggestion() -> None:
     audit = audit_of(text)
     row = audit.rows[-1]
     assert row.status == "unverified" and "did you mean Dense?" in row.messages[0]
+
+
+SHARED = """Model: "shared"
+┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to          ┃
+┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━┩
+│ left (InputLayer)   │ (None, 8)         │          0 │ -                     │
+├─────────────────────┼───────────────────┼────────────┼───────────────────────┤
+│ right (InputLayer)  │ (None, {right})   │          0 │ -                     │
+├─────────────────────┼───────────────────┼────────────┼───────────────────────┤
+│ shared (Dense)      │ (None, 8)         │         72 │ left[0][0],           │
+│                     │                   │            │ right[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────────┤
+│ add (Add)           │ (None, 8)         │          0 │ shared[0][0],         │
+│                     │                   │            │ shared[1][0]          │
+└─────────────────────┴───────────────────┴────────────┴───────────────────────┘
+ Total params: 72 (288.00 B)
+ Trainable params: 72 (288.00 B)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+
+def test_a_shared_layer_fits_every_call_with_one_set_of_weights() -> None:
+    assert audit_of(SHARED.format(right=8)).status == "ok"
+    audit = audit_of(SHARED.format(right=10))
+    status = {r.row.name: r.status for r in audit.rows}
+    assert status == {"left": "ok", "right": "mismatch", "shared": "mismatch", "add": "ok"}
+    shared = next(r for r in audit.rows if r.row.name == "shared")
+    assert "call 2" in shared.messages[0] and "(None, 10)" in shared.messages[0] and "88" in shared.messages[0]
+
+
+NESTED = """Model: "outer"
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+│ input_layer_7 (InputLayer)      │ (None, {outer_in})             │             0 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ inner_functional (Functional)   │ (None, {inner_out})              │           172 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│    └ input_layer_6 (InputLayer) │ (None, 16)             │             0 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│    └ dense_7 (Dense)            │ (None, 8)              │           136 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│    └ dense_6 (Dense)            │ (None, 4)              │            36 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ dense_8 (Dense)                 │ (None, 2)              │            10 │
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 182 (728.00 B)
+ Trainable params: 182 (728.00 B)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+
+def nested(outer_in: int, inner_out: int) -> str:
+    return NESTED.replace("{outer_in})     ", f"{outer_in})" + " " * (7 - len(str(outer_in)))).replace(
+        "{inner_out})      ", f"{inner_out})" + " " * (8 - len(str(inner_out))))
+
+
+def test_a_nested_model_ends_with_its_last_layer_and_starts_with_its_input_layer() -> None:
+    assert audit_of(nested(16, 4)).status == "ok"
+    audit = audit_of(nested(16, 5))
+    inner = next(r for r in audit.rows if r.row.name == "inner_functional")
+    assert inner.status == "mismatch" and inner.expected_shape == (None, 4)
+    audit = audit_of(nested(15, 4))
+    status = {r.row.name: r.status for r in audit.rows if r.status != "ok"}
+    assert status == {"input_layer_7": "mismatch", "inner_functional": "mismatch"}
+    inner = next(r for r in audit.rows if r.row.name == "inner_functional")
+    assert "input_layer_6 (line 9) takes (None, 16)" in inner.messages[0]
+
+
+CHAIN = """Model: "chain"
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+│ input_layer (InputLayer)        │ (None, 12, 12, 64)     │             0 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ expand (Conv2D)                 │ {expand:<22} │         4,160 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ expand_bn (BatchNormalization)  │ (None, 12, 12, 64)     │           256 │
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 4,416 (17.25 KB)
+ Trainable params: 4,288 (16.75 KB)
+ Non-trainable params: 128 (512.00 B)
+"""
+
+
+def test_an_unusual_reading_that_breaks_the_next_row_is_blamed_on_the_printed_shape() -> None:
+    """(None, 12, 11, 64) fits 4,160 only as a grouped 1x2 kernel... which square grouped
+    kernels rule out; (None, 11, 12, 64) needs a 2x1 kernel with bias off and 65 channels:
+    either way the usual 1x1 reading gives what the BatchNormalization below prints."""
+    assert audit_of(CHAIN.format(expand="(None, 12, 12, 64)")).status == "ok"
+    audit = audit_of(CHAIN.format(expand="(None, 11, 12, 64)"))
+    expand = next(r for r in audit.rows if r.row.name == "expand")
+    assert expand.status == "mismatch"
+    assert any("(None, 12, 12, 64)" in m for m in expand.messages)

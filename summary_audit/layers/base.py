@@ -132,7 +132,7 @@ class Registry:
         prefixed = {s.class_name for name, s in self._by_name.items() if name.startswith(text)}
         if spec is not None:
             prefixed.discard(spec.class_name)
-            return (spec.class_name,) + tuple(sorted(prefixed, key=len))
+            return (spec.class_name,) + tuple(sorted(prefixed, key=lambda n: (len(n), n)))
         return tuple(sorted(prefixed, key=lambda n: (len(n), n)))
 
     def suggest(self, printed_type: str) -> Optional[str]:

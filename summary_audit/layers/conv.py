@@ -186,6 +186,8 @@ class ConvSpec(LayerSpec):
                 for window, rank in kernel_windows(rest // factor, self.rank, in_spatial, out_spatial, 6, 3,
                                                    self.transposed):
                     kernel = window[0]
+                    if groups > 1 and len(set(kernel)) > 1:
+                        continue  # grouped convolutions (ResNeXt, RegNet) use square kernels
                     found = True
                     config = self._configs(kernel, window, filters, groups, bias)
                     yield self._ranked(config, shape, query, rank + (0 if bias else 1.5) + (groups > 1) * 3

@@ -30,10 +30,12 @@ class Dense(LayerSpec):
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         out = query.single_output
+        shape = query.input_shape
+        if query.output_shape is None:
+            return list(self._units_from_count(query, shape))
         if out is None or not out or out[-1] is None:
             return []
         units = out[-1]
-        shape = query.input_shape
         if shape is None:
             return list(self._first_layer(query, out, units))
         if not shape:
@@ -42,6 +44,15 @@ class Dense(LayerSpec):
                  for bias, rank in ((True, 0.0), (False, 1.0))]
         exact = [c for c in found if c.params == query.params]
         return exact or found[:1]
+
+    def _units_from_count(self, query: LayerQuery, shape: Optional[Shape]) -> Iterator[Candidate]:
+        """No printed width: the units that the input and the Param # allow."""
+        if shape is None or not shape or shape[-1] is None or not query.params:
+            return
+        for bias, rank in ((True, 0.0), (False, 1.0)):
+            per_unit = shape[-1] + (1 if bias else 0)
+            if per_unit and query.params % per_unit == 0:
+                yield self._ranked({"units": query.params // per_unit, "use_bias": bias}, shape, rank)
 
     def _ranked(self, config: Dict[str, Any], shape: Shape, rank: float) -> Candidate:
         c = self.forward(config, [shape])

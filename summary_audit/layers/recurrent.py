@@ -290,10 +290,11 @@ class TimeDistributed(LayerSpec):
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         shape, out = query.input_shape, query.single_output
-        if out is None or len(out) < 3 or (shape is not None and len(shape) < 3):
+        if (out is None and shape is None) or (out is not None and len(out) < 3) or (shape is not None and len(shape) < 3):
             return []
         inner_inputs = ((shape[0],) + tuple(shape[2:]),) if shape is not None else ()
-        inner_query = LayerQuery(input_shapes=inner_inputs, output_shape=(out[0],) + tuple(out[2:]),
+        inner_out = (out[0],) + tuple(out[2:]) if out is not None else None
+        inner_query = LayerQuery(input_shapes=inner_inputs, output_shape=inner_out,
                                  params=query.params, data_format=query.data_format, generation=query.generation)
         found = []
         for name in REGISTRY.class_names():
@@ -307,10 +308,10 @@ class TimeDistributed(LayerSpec):
             except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
                 continue
             for inner in inner_candidates:
-                if inner.params == query.params and inner.output_shape == inner_query.output_shape:
+                if inner.params == query.params and (inner_out is None or inner.output_shape == inner_out):
                     inner_config = dict(inner.config)
                     frame = inner_config.pop("input_shape", None)
-                    outer = shape if shape is not None else (out[0], out[1]) + tuple(frame[1:])  # type: ignore
+                    outer = shape if shape is not None else (out[0], out[1]) + tuple(frame[1:])  # type: ignore[index]
                     config = {"layer": name, "layer_config": inner_config}
                     c = self.forward(config, [outer], query.data_format)
                     if shape is None:
