@@ -37,4 +37,21 @@ def from_model(model: Any, *, expand_nested: bool = False) -> "Summary":
     return _from_model(model, expand_nested=expand_nested)
 
 
-__all__ = ["SummaryAuditError", "__version__", "parse", "audit", "from_model"]
+def assert_summary_matches(model: Any, path: Any, *, strict_names: bool = False,
+                           update: Optional[bool] = None) -> None:
+    """Fail, with a diff naming the changed layers, unless a live model matches a stored summary."""
+    __tracebackhide__ = True
+    from .pytest_plugin import assert_summary_matches as _assert
+
+    _assert(model, path, strict_names=strict_names, update=update)
+
+
+def to_keras(summary: "Summary", library: Optional[str] = None) -> Any:
+    """The model a summary describes, built with Keras 3 (or `library="tf_keras"`); needs the
+    [tensorflow] extra. Raises SummaryAuditError when a row cannot be rebuilt."""
+    from .crosscheck import to_keras as _to_keras
+
+    return _to_keras(summary, library)
+
+
+__all__ = ["SummaryAuditError", "__version__", "parse", "audit", "from_model", "to_keras", "assert_summary_matches"]

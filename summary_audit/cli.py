@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence, Tuple
 
 from . import __version__
 from .errors import SummaryAuditError
@@ -28,14 +28,30 @@ def build_parser() -> argparse.ArgumentParser:
     output = check.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the JSON report")
     output.add_argument("--markdown", action="store_true", help="print a markdown table")
+    check.add_argument("--cross-check", action="store_true",
+                       help="also build the model in Keras (the [tensorflow] extra) and compare it with the table")
+    check.add_argument("--max-params", type=int, default=100_000_000,
+                       help="refuse to build models claiming more parameters (default 100,000,000)")
+    check.add_argument("--timeout", type=float, default=300.0, help="seconds the build may take (default 300)")
+    codegen = commands.add_parser("codegen", help="print a Keras script that rebuilds the pasted model")
+    codegen.add_argument("file", help="a text, markdown, HTML or notebook file; '-' for standard input")
+    codegen.add_argument("--keras2", action="store_true", help="write tf_keras (Keras 2) code instead of Keras 3")
+    codegen.add_argument("--table", type=int, default=1, help="which summary of the file (1 = the first)")
+    compare = commands.add_parser("diff", help="compare two summaries of any generations, layer by layer")
+    compare.add_argument("a", help="the stored (before) summary: text, markdown, HTML, notebook, or '-'")
+    compare.add_argument("b", help="the new (after) summary")
+    compare.add_argument("--strict-names", action="store_true",
+                         help="compare generated names too (conv2d_9 is then not conv2d)")
+    compare.add_argument("--json", action="store_true", help="print the differences as JSON")
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    commands = {"check": _check, "diff": _diff, "codegen": _codegen}
     try:
-        return _check(args)
+        return commands[args.command](args)
     except SummaryAuditError as error:
         print(error.located(args.file), file=sys.stderr)
         return EXIT_UNREADABLE
@@ -60,13 +76,102 @@ def _check(args: argparse.Namespace) -> int:
 
         document = Document(source, (), (ReadError(error.line, error.column, error.message),))
     audits = [audit(summary) for summary in document.summaries]
+    checks = _cross_checks(audits, args) if args.cross_check and audits else None
     render = renderer("json" if args.json else "markdown" if args.markdown else "table")
-    print(render(document, audits))
+    text = render(document, audits)
+    if checks is not None:
+        from .report.crosscheck import attach
+
+        text = attach(text, checks, "json" if args.json else "text")
+    print(text)
     if not args.json:
         for error in document.errors:
             place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
             print(f"{place}: {error.message}", file=sys.stderr)
-    return _status(document, audits)
+    if checks is not None and any(isinstance(c, str) for c in checks):
+        return EXIT_UNREADABLE
+    return max(_status(document, audits), EXIT_MISMATCH if checks and any(not c.equal for c in checks
+                                                                           if not isinstance(c, str)) else EXIT_OK)
+
+
+def _cross_checks(audits: Sequence["Audit"], args: argparse.Namespace) -> list:
+    """One CrossCheck per table, or the one-line reason it could not be built."""
+    from .crosscheck import CrossCheckUnavailable, cross_check, library_for
+
+    try:
+        library_for(audits[0].summary)
+    except CrossCheckUnavailable as error:
+        raise SummaryAuditError(error.message) from None
+    found: list = []
+    for item in audits:
+        try:
+            found.append(cross_check(item, args.max_params, args.timeout))
+        except SummaryAuditError as error:
+            found.append(error.located(f"line {item.summary.start_line}") if error.line else error.message)
+    return found
+
+
+def _codegen(args: argparse.Namespace) -> int:
+    """Print the script; exit 2 when the table cannot be rebuilt (and say which row)."""
+    from .codegen import generate
+    from .plan import plan_model
+    from .rows import parse
+    from .verify import audit
+
+    data = sys.stdin.buffer.read() if args.file == "-" else _read(args.file)
+    document = parse(data, args.file)
+    if not document.summaries:
+        raise SummaryAuditError("no model summary found", 1, 1)
+    if not 1 <= args.table <= len(document.summaries):
+        raise SummaryAuditError(f"--table {args.table}: the file holds {len(document.summaries)} summaries")
+    summary = document.summaries[args.table - 1]
+    print(generate(plan_model(audit(summary)), "keras2" if args.keras2 else "keras3", source=args.file), end="")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Exit 0 when both files hold the same architecture, 1 when they differ, 2 when one is unreadable."""
+    import json
+
+    from .diff import diff, render_json, render_text
+
+    documents = []
+    for path in (args.a, args.b):
+        document, problem = _parse_one(path)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_UNREADABLE
+        documents.append(document)
+    first, second = (d.summaries for d in documents)
+    results = [diff(a, b, strict_names=args.strict_names) for a, b in zip(first, second)]
+    same = len(first) == len(second) and all(result.equal for result in results)
+    counts = f"{args.a} has {len(first)} summaries, {args.b} has {len(second)}"
+    if args.json:
+        print(json.dumps({"equal": same, "a": args.a, "b": args.b, "summary_counts": [len(first), len(second)],
+                          "summaries": [render_json(result) for result in results]}, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(render_text(result, (args.a, args.b)) for result in results))
+        if len(first) != len(second):
+            print(counts)
+    return EXIT_OK if same else EXIT_MISMATCH
+
+
+def _parse_one(path: str) -> Tuple[Optional["Document"], Optional[str]]:
+    """A document with at least one summary, or the one-line `path:line:col: message` why not."""
+    from .rows import parse
+
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else _read(path)
+        document = parse(data, path)
+    except SummaryAuditError as error:
+        return None, error.located(path)
+    except OSError as error:
+        return None, f"{path}: {error.strerror or error}"
+    if not document.summaries:
+        error = document.errors[0] if document.errors else None
+        place = ":".join(str(p) for p in (path, error and error.line, error and error.column) if p is not None)
+        return None, f"{place}: {error.message if error else 'no model summary found'}"
+    return document, None
 
 
 def _read(path: str) -> bytes:

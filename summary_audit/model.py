@@ -148,6 +148,8 @@ class RowAudit:
     alternatives: Tuple[Candidate, ...] = ()
     trainable_params: Optional[int] = None
     non_trainable_params: Optional[int] = None
+    #: the Keras class the audit read the row as (a cut type such as `MaxPooling2` resolved).
+    layer_class: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,15 @@ def _row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
     row, best = result.row, result.best
     if best is None and result.problem:
         findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {result.problem}"))
-        return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,))
+        return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,),
+                        layer_class=result.layer_class)
     if best is None:
         reason = result.reason or "nothing to check"
         findings.append(Finding("info" if row.layer_class or row.class_candidates else "warning", row.line,
                                 "unknown-layer" if result.layer_class is None else "unverified-row",
                                 f"{row.name}: {reason}"))
-        return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes, messages=(reason,))
+        return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes, messages=(reason,),
+                        layer_class=result.layer_class)
     config = dict(best.config)
     if result.input_shapes and "input_shape" not in config:
         config["input_shape"] = result.input_shapes[0] if len(result.input_shapes) == 1 else list(result.input_shapes)
@@ -55,7 +57,8 @@ def _row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
     return RowAudit(row=row, status=status, input_shapes=result.input_shapes, expected_params=best.params,
                     expected_shape=best.output_shape, inferred=config, explanation=best.explanation,
                     messages=tuple(messages), alternatives=result.alternatives,
-                    trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params)
+                    trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
+                    layer_class=result.layer_class)
 
 
 def _alternatives(result: RowInference) -> List[str]:

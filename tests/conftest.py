@@ -25,3 +25,14 @@ def seed(prefix: str) -> bytes:
     matches = sorted(require_seeds().glob(f"{prefix}_*.txt"))
     assert matches, f"no seed {prefix}"
     return matches[0].read_bytes()
+
+
+def require_tensorflow() -> None:
+    """Keras 3 and tf_keras come from the [tensorflow] extra; in CI their absence fails."""
+    import importlib.util
+
+    missing = [name for name in ("keras", "tf_keras") if importlib.util.find_spec(name) is None]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{', '.join(missing)} required in CI (pip install -e '.[tensorflow]')")
+        pytest.skip(f"{', '.join(missing)} not installed")

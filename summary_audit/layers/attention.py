@@ -26,6 +26,7 @@ class MultiHeadAttention(LayerSpec):
 
     names = ("MultiHeadAttention",)
     several_inputs = True
+    positional_inputs = True
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -128,6 +129,7 @@ class GroupQueryAttention(LayerSpec):
 
     names = ("GroupQueryAttention", "GroupedQueryAttention")
     several_inputs = True
+    positional_inputs = True
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

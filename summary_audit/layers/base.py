@@ -16,6 +16,17 @@ from ..model import Candidate, Format, OutputShape, Shape, is_multi
 
 
 @dataclass(frozen=True)
+class LayerCall:
+    """How to make one Keras layer: its class and constructor arguments, and for a wrapper
+    (Bidirectional, TimeDistributed) the layer it wraps. Plain data: code generation prints
+    it, the cross-check builds it."""
+
+    class_name: str
+    args: Mapping[str, Any]
+    wrapped: Optional["LayerCall"] = None
+
+
+@dataclass(frozen=True)
 class LayerQuery:
     """What the table tells about one row: everything a spec may use to invert it."""
 
@@ -67,10 +78,30 @@ class LayerSpec:
     #: merges and attention read several tensors in one call; other layers listing several
     #: inbound tensors were called several times (shared), each time on one of them.
     several_inputs: bool = False
+    #: several inputs go in as separate arguments (`mha(query, value)`), not as one list.
+    positional_inputs: bool = False
+    #: the layer takes `data_format` (convolutions, pooling, 2D/3D padding ...).
+    takes_data_format: bool = False
+    #: the class still exists in Keras 3 and tf_keras, so a model can be built with it.
+    buildable: bool = True
+    #: constructor arguments Keras requires but a table cannot tell (a dropout rate).
+    required_args: Mapping[str, Any] = {}
 
     @property
     def class_name(self) -> str:
         return self.names[0]
+
+    def default_input(self, output: Shape, data_format: str = "channels_last") -> Optional[Shape]:
+        """The input a first layer without an input row gets in a rebuilt model: a weightless
+        layer keeps its shape unless it says otherwise."""
+        return None if self.has_weights else output
+
+    def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
+        """The constructor call that reproduces a configuration this spec inferred."""
+        args = {**self.required_args, **{k: v for k, v in config.items() if k != "input_shape"}}
+        if self.takes_data_format and data_format == "channels_first":
+            args["data_format"] = data_format
+        return LayerCall(self.class_name, args)
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         raise NotImplementedError

@@ -96,6 +96,7 @@ def kernel_windows(volume: int, rank: int, ins: Sequence[Optional[int]], outs: S
 class ConvSpec(LayerSpec):
     """Conv1D/2D/3D: kernel (k... * C_in/groups * F) plus F biases."""
 
+    takes_data_format = True
     rank = 2
     transposed = False
 
@@ -455,6 +456,8 @@ class SeparableConv2D(SeparableSpec):
 
 class LocallyConnectedSpec(ConvSpec):
     """Keras 2's unshared convolutions: one kernel per output position."""
+
+    buildable = False  # gone from Keras 3 and tf_keras
 
     def count_for(self, out_positions: int, kernel: Tuple[int, ...], c_in: int, filters: int, bias: bool) -> int:
         return out_positions * (product(kernel) * c_in * filters + (filters if bias else 0))

@@ -16,6 +16,15 @@ SHAPE_KEEPING = (
     "ActivityRegularization", "Rescaling", "Identity", "UnitNormalization", "RandomFlip", "RandomRotation",
     "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "Lambda",
 )
+#: what Keras requires of them and a table never shows: any value reproduces the table.
+REQUIRED_ARGS = {
+    "Dropout": {"rate": 0.5}, "SpatialDropout1D": {"rate": 0.5}, "SpatialDropout2D": {"rate": 0.5},
+    "SpatialDropout3D": {"rate": 0.5}, "GaussianNoise": {"stddev": 0.1}, "GaussianDropout": {"rate": 0.1},
+    "AlphaDropout": {"rate": 0.1}, "Activation": {"activation": "relu"}, "Rescaling": {"scale": 1 / 255},
+    "RandomRotation": {"factor": 0.1}, "RandomZoom": {"height_factor": 0.1},
+    "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1}, "RandomContrast": {"factor": 0.1},
+    "RandomBrightness": {"factor": 0.1},
+}
 #: ops whose output shape only the framework knows; the table's shape is taken as printed.
 OPAQUE = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
@@ -29,6 +38,8 @@ class ShapeKeeping(LayerSpec):
 
     def __init__(self, name: str) -> None:
         self.names = (name,)
+        self.required_args = REQUIRED_ARGS.get(name, {})
+        self.buildable = name not in ("Lambda", "RandomCrop")
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -47,6 +58,7 @@ class Opaque(LayerSpec):
     output shape that the table alone cannot re-derive."""
 
     has_weights = False
+    buildable = False
 
     def __init__(self, name: str) -> None:
         self.names = (name,)

@@ -111,6 +111,7 @@ class Merge(LayerSpec):
 
     names = ("Merge",)
     keras1_names = ("Merge",)
+    buildable = False
     has_weights = False
     several_inputs = True
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from ..model import Candidate, Shape
-from .base import LayerQuery, LayerSpec, channels, fmt, register
+from .base import LayerCall, LayerQuery, LayerSpec, channels, fmt, register
 
 AFFINE = ((True, True), (True, False), (False, True), (False, False))
 
@@ -82,6 +82,16 @@ class GroupNormalization(NormalizationSpec):
 
     def features(self, shape: Shape, data_format: str) -> Optional[int]:
         return channels(shape, data_format) if len(shape) > 2 else shape[-1]
+
+    def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
+        """The count does not depend on `groups`, but Keras needs one that divides the channels."""
+        call = super().keras_layer(config, data_format)
+        shape = config.get("input_shape")
+        width = self.features(tuple(shape), data_format) if isinstance(shape, (tuple, list)) else None
+        if "groups" in call.args or not width:
+            return call
+        groups = max(g for g in range(1, min(width, 32) + 1) if width % g == 0)
+        return LayerCall(call.class_name, {**call.args, "groups": groups})
 
 
 @register

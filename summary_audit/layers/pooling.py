@@ -12,6 +12,7 @@ from .base import LayerQuery, LayerSpec, channels, conv_output_length, register,
 
 class PoolingSpec(LayerSpec):
     has_weights = False
+    takes_data_format = True
     rank = 2
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
@@ -124,6 +125,7 @@ class GlobalPoolingSpec(LayerSpec):
     """Pools every spatial position away: (None, 7, 7, 512) → (None, 512), or keeps them as 1s."""
 
     has_weights = False
+    takes_data_format = True
     rank = 2
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],

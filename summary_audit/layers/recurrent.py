@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Format, OutputShape, Shape
-from .base import REGISTRY, LayerQuery, LayerSpec, channels, fmt, is_multi, product, register, spatial_dims, with_spatial
+from .base import REGISTRY, LayerCall, LayerQuery, LayerSpec, channels, fmt, is_multi, product, register, spatial_dims, with_spatial
 from .conv import kernel_shapes, windows
 
 RESET_AFTER_DEFAULT: Dict[str, Optional[bool]] = {"keras1": False, "keras2": None, "keras2-wrapped": True,
@@ -232,11 +232,22 @@ class ConvLSTM3D(ConvLSTMSpec):
 WRAPPABLE_RNNS = ("LSTM", "GRU", "SimpleRNN")
 
 
+def wrapped_call(config: Mapping[str, Any], data_format: str, outer: str, **args: Any) -> LayerCall:
+    """Bidirectional(LSTM(...)), TimeDistributed(Dense(...)): the wrapper around its layer's call."""
+    inner = REGISTRY.get(config["layer"])
+    if inner is None:
+        raise ValueError(f"no layer class {config['layer']!r}")
+    return LayerCall(outer, args, wrapped=inner.keras_layer(config["layer_config"], data_format))
+
+
 @register
 class Bidirectional(LayerSpec):
     """Two copies of an RNN, one reading backwards: twice the count, outputs joined."""
 
     names = ("Bidirectional",)
+
+    def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
+        return wrapped_call(config, data_format, "Bidirectional", merge_mode=config.get("merge_mode", "concat"))
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -276,6 +287,9 @@ class TimeDistributed(LayerSpec):
     """Applies an inner layer to every time step: the inner layer's count, one more axis."""
 
     names = ("TimeDistributed",)
+
+    def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
+        return wrapped_call(config, data_format, "TimeDistributed")
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, OutputShape, Shape
-from .base import LayerQuery, LayerSpec, channels, fmt, product, register, spatial_dims, with_spatial
+from .base import LayerCall, LayerQuery, LayerSpec, channels, fmt, product, register, spatial_dims, with_spatial
 
 
 class ShapeRuleSpec(LayerSpec):
@@ -127,6 +127,11 @@ class SpatialSpec(ShapeRuleSpec):
     rank = 2
     verb = ""
 
+    @property
+    def takes_data_format(self) -> bool:  # type: ignore[override]
+        """Keras' 1D padding, cropping and upsampling have no data_format argument."""
+        return self.rank > 1
+
     def amount(self, length: int, out: int) -> Optional[Any]:
         raise NotImplementedError
 
@@ -155,6 +160,23 @@ class SpatialSpec(ShapeRuleSpec):
 
     def default(self) -> Any:
         return 1
+
+    def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
+        call = super().keras_layer(config, data_format)
+        amounts = call.args.get(self.key())
+        if self.rank == 1 and isinstance(amounts, (tuple, list)) and len(amounts) == 1:
+            return LayerCall(call.class_name, {**call.args, self.key(): amounts[0]})  # Keras' 1D layers take one
+        return call
+
+    def default_input(self, output: Shape, data_format: str = "channels_last") -> Optional[Shape]:
+        """What the default amount turns into the printed output, when nothing precedes it."""
+        probe = with_spatial(output[0], [1] * self.rank, channels(output, data_format), data_format)
+        grown = self.rule({self.key(): tuple(self.default() for _ in range(self.rank))}, probe, data_format)[0]
+        change = [g - 1 for g in spatial_dims(grown, data_format)]  # type: ignore[arg-type,operator]
+        if any(c < 0 for c in change) or len(output) != self.rank + 2:
+            return None
+        spatial = [None if o is None else o - c for o, c in zip(spatial_dims(output, data_format), change)]
+        return with_spatial(output[0], spatial, channels(output, data_format), data_format)
 
 
 class PaddingSpec(SpatialSpec):

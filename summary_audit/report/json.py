@@ -54,7 +54,7 @@ def _row(audit: RowAudit) -> Dict[str, Any]:
         "end_line": row.end_line or row.line,
         "name": row.name,
         "type": row.type,
-        "layer_class": row.layer_class,
+        "layer_class": row.layer_class or audit.layer_class,
         "class_candidates": list(row.class_candidates),
         "output_shape": shape_json(row.output_shape),
         "params": row.params,

@@ -1,0 +1,248 @@
+"""From an audited table to a build plan: the model the table describes, as plain data.
+
+The plan is what code generation prints and what the cross-check builds, so both follow the
+same reading: inputs (shape, batch size, dtype), then layers in table order, each with its
+Keras constructor call (from the layer registry) and the tensors it is called on; nested
+models become sub-plans. Every string in it — layer names above all — is data, never code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .errors import SummaryAuditError
+from .layers import REGISTRY
+from .layers.base import LayerCall
+from .model import Audit, RowAudit, Shape, is_multi
+
+#: a tensor: the producing layer's name, which call of it (node), which of that call's outputs.
+TensorRef = Tuple[str, int, int]
+
+
+class PlanError(SummaryAuditError):
+    """The table cannot be turned into a model (an old layer class, a missing input shape)."""
+
+
+@dataclass(frozen=True)
+class InputPlan:
+    name: str
+    shape: Tuple[Optional[int], ...]
+    batch_size: Optional[int] = None
+    dtype: str = "float32"
+
+
+@dataclass(frozen=True)
+class LayerPlan:
+    name: str
+    call: Optional[LayerCall]
+    #: one entry per call of the layer (a shared layer is called several times), each the
+    #: tensors that call reads.
+    calls: Tuple[Tuple[TensorRef, ...], ...]
+    line: int
+    #: the layer was called on its inputs as separate arguments (attention).
+    positional: bool = False
+    #: several tensors passed as one list (merges) rather than one tensor.
+    as_list: bool = False
+    trainable: Optional[bool] = None
+    submodel: Optional["ModelPlan"] = None
+    notes: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelPlan:
+    name: str
+    #: Sequential when the table is a plain chain without InputLayer rows.
+    sequential: bool
+    inputs: Tuple[InputPlan, ...]
+    layers: Tuple[LayerPlan, ...]
+    outputs: Tuple[TensorRef, ...]
+    #: the table's Param # total, for the budget guard.
+    expected_params: int = 0
+    assumptions: Tuple[str, ...] = field(default=())
+
+
+def plan_model(audit: Audit) -> ModelPlan:
+    """The model an audited table describes; PlanError when a row cannot be rebuilt."""
+    rows = list(audit.rows)
+    name = audit.summary.model_name or "model"
+    total = max(audit.totals.expected_total or 0, sum(r.row.params or 0 for r in rows if r.row.depth == 0))
+    if not any(r.row.layer_class != "InputLayer" for r in rows):
+        raise PlanError("the table has no layer rows to rebuild", audit.summary.start_line, None)
+    frozen = _frozen_row(audit)
+    if frozen is not None:
+        rows[frozen] = replace(rows[frozen], row=replace(rows[frozen].row, trainable=False))
+    plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
+    if frozen is not None:
+        note = f"line {rows[frozen].row.line} {rows[frozen].row.name}: frozen (trainable=False), as the non-trainable total says"
+        plan = replace(plan, assumptions=plan.assumptions + (note,))
+    return plan
+
+
+def _frozen_row(audit: Audit) -> Optional[int]:
+    """The table says more is not trained than its normalization layers explain, and prints
+    no Trainable column: the last row whose own count is exactly that much was frozen."""
+    printed = audit.totals.totals.non_trainable if audit.totals.totals else None
+    explained = audit.totals.expected_non_trainable or 0
+    if not printed or printed <= explained or any(r.row.trainable is not None for r in audit.rows):
+        return None
+    extra = printed - explained
+    matching = [i for i, r in enumerate(audit.rows) if r.row.depth == 0 and r.trainable_params == extra]
+    return matching[-1] if matching else None
+
+
+def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
+                outer_input: Optional[Shape], total: int) -> ModelPlan:
+    level = [(i, r) for i, r in enumerate(rows) if r.row.depth == depth]
+    functional = any(r.row.inbound for _, r in level)
+    has_input_rows = any(_is_input(r) for _, r in level)
+    inputs: List[InputPlan] = []
+    layers: List[LayerPlan] = []
+    assumptions: List[str] = []
+    previous: Optional[TensorRef] = None
+    consumed: set = set()
+    known: List[str] = []
+    for position, (index, row_audit) in enumerate(level):
+        row = row_audit.row
+        if _is_input(row_audit):
+            inputs.append(_input_plan(row.name, _single(row.output_shape), row.line, _int_input(rows, index)))
+            previous = (row.name, 0, 0)
+            known.append(row.name)
+            continue
+        if previous is None and not functional:
+            shape = outer_input or _first_input(row_audit, data_format)
+            inputs.append(_input_plan(f"{name}_input", shape, row.line, _int_input(rows, index - 1)))
+            if outer_input is None:
+                assumptions.append(f"input shape {_words(shape)} of line {row.line}: "
+                                   f"{'as printed' if has_input_rows else 'reconstructed from its numbers'}")
+            previous = (f"{name}_input", 0, 0)
+        if row.inbound and not inputs and not known:
+            # Keras 1 Sequential: the first layer reads an input the table never prints.
+            implicit = row.inbound[0].layer
+            inputs.append(_input_plan(implicit, _first_input(row_audit, data_format), row.line,
+                                      _int_input(rows, index - 1)))
+            known.append(implicit)
+        refs = tuple((_known_name(ref.layer, known, row.line), ref.node or 0, ref.tensor or 0)
+                     for ref in row.inbound) if row.inbound else ((previous,) if previous else ())
+        consumed.update(ref[0] for ref in refs)
+        inner = [r for r in rows[index + 1:_end_of(rows, index)]]
+        unique = _unique(row.name, known)
+        layers.append(replace(_layer_plan(row_audit, refs, inner, depth, data_format), name=unique))
+        known.append(unique)
+        if row_audit.alternatives and row_audit.inferred:
+            assumptions.append(f"line {row.line} {row.name}: one of several configurations that fit")
+        previous = (unique, 0, 0)
+    outputs = tuple(_outputs_of(layer) for layer in layers if layer.name not in consumed)
+    if not outputs and layers:
+        outputs = (_outputs_of(layers[-1]),)
+    sequential = not functional and not has_input_rows and len(inputs) == 1
+    return ModelPlan(name, sequential, tuple(inputs), tuple(layers), outputs, total, tuple(assumptions))
+
+
+def _known_name(name: str, known: Sequence[str], line: int) -> str:
+    """A `Connected to` name as printed, or cut (`batch_normalizatio…`): the latest row it names."""
+    if name in known and not name.endswith("…"):
+        return name
+    stem = name.rstrip("…")
+    for candidate in reversed(known):
+        if candidate.rstrip("…").startswith(stem) or stem.startswith(candidate.rstrip("…")):
+            return candidate
+    raise PlanError(f"'Connected to' names {name!r}, which no earlier row is", line, None)
+
+
+def _unique(name: str, known: Sequence[str]) -> str:
+    """Keras wants unique names; cut names (`expanded_conv_dept…`) repeat."""
+    if name not in known:
+        return name
+    count = 2
+    while f"{name}_{count}" in known:
+        count += 1
+    return f"{name}_{count}"
+
+
+def _outputs_of(layer: "LayerPlan") -> TensorRef:
+    return (layer.name, 0, 0)
+
+
+def _split_calls(refs: Tuple[TensorRef, ...], several_inputs: bool) -> Tuple[Tuple[TensorRef, ...], ...]:
+    """A merge reads all its tensors in one call; any other layer listing several was shared."""
+    if several_inputs or len(refs) <= 1:
+        return (refs,)
+    return tuple((ref,) for ref in refs)
+
+
+def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[RowAudit], depth: int,
+                data_format: str) -> LayerPlan:
+    row = row_audit.row
+    spec = REGISTRY.get(row_audit.layer_class or row.layer_class or "")
+    if spec is None:
+        raise PlanError(f"{row.name}: the layer type {row.type!r} is not one Keras has", row.line, None)
+    if spec.is_container:
+        if not inner:
+            raise PlanError(f"{row.name}: a nested model printed without its layers cannot be rebuilt "
+                            f"(print it with expand_nested=True)", row.line, None)
+        outer_input = row_audit.input_shapes[0] if len(row_audit.input_shapes) == 1 else None
+        sub = _plan_level(row.name, inner, depth + 1, data_format, outer_input, row.params or 0)
+        return LayerPlan(row.name, None, _split_calls(refs, False), row.line, submodel=sub,
+                         trainable=row.trainable)
+    if not spec.buildable:
+        raise PlanError(f"{row.name}: {spec.class_name} no longer exists in Keras 3 or tf_keras", row.line, None)
+    if row_audit.status != "ok" or row_audit.inferred is None:
+        raise PlanError(f"{row.name}: the row is {row_audit.status}; only rows whose numbers hold can be rebuilt",
+                        row.line, None)
+    call = spec.keras_layer(row_audit.inferred, data_format)
+    return LayerPlan(row.name, call, _split_calls(refs, spec.several_inputs), row.line,
+                     positional=spec.positional_inputs and len(refs) > 1,
+                     as_list=spec.several_inputs and not spec.positional_inputs, trainable=row.trainable,
+                     notes=tuple(row_audit.messages))
+
+
+def _is_input(row_audit: RowAudit) -> bool:
+    return (row_audit.layer_class or row_audit.row.layer_class) == "InputLayer"
+
+
+def _end_of(rows: Sequence[RowAudit], index: int) -> int:
+    depth = rows[index].row.depth
+    end = index + 1
+    while end < len(rows) and rows[end].row.depth > depth:
+        end += 1
+    return end
+
+
+def _first_input(row_audit: RowAudit, data_format: str) -> Shape:
+    shape = (row_audit.inferred or {}).get("input_shape") or (row_audit.input_shapes[0] if row_audit.input_shapes else None)
+    spec = REGISTRY.get(row_audit.layer_class or "")
+    if shape is None and spec is not None and isinstance(row_audit.row.output_shape, tuple):
+        shape = spec.default_input(row_audit.row.output_shape, data_format)  # type: ignore[arg-type]
+    if not isinstance(shape, tuple) or is_multi(shape):
+        raise PlanError(f"{row_audit.row.name}: the model's input shape cannot be told from the table",
+                        row_audit.row.line, None)
+    return shape
+
+
+def _single(shape: object) -> Shape:
+    if isinstance(shape, tuple) and is_multi(shape) and len(shape) == 1:
+        shape = shape[0]
+    if not isinstance(shape, tuple) or is_multi(shape):
+        raise PlanError("an input layer without one concrete shape", None, None)
+    return shape  # type: ignore[return-value]
+
+
+def _input_plan(name: str, shape: Shape, line: int, integer: bool) -> InputPlan:
+    if not shape or any(d is not None and d <= 0 for d in shape):
+        raise PlanError(f"{name}: no model has an input of shape {_words(shape)}", line, None)
+    return InputPlan(name, tuple(shape[1:]), shape[0], "int32" if integer else "float32")
+
+
+def _int_input(rows: Sequence[RowAudit], index: int) -> bool:
+    """An Embedding right after the input reads integer ids."""
+    following = rows[index + 1] if index + 1 < len(rows) else None
+    return following is not None and following.row.layer_class == "Embedding"
+
+
+def _words(shape: Optional[Shape]) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in (shape or ())) + ")"
+
+
+def plans_by_name(plan: ModelPlan) -> Dict[str, LayerPlan]:
+    return {layer.name: layer for layer in plan.layers}

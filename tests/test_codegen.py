@@ -1,0 +1,168 @@
+"""Issue 5: from a pasted table to a real model. Generated scripts run and print the table
+again; the cross-check builds through the Keras API in a child process, under a parameter
+budget and a timeout; pasted names stay data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+
+import summary_audit
+from conftest import FIXTURES, require_tensorflow
+from summary_audit.codegen import generate
+from summary_audit.crosscheck import CrossCheckUnavailable, compare, cross_check, layer_names
+from summary_audit.model import Row, Summary, Totals
+from summary_audit.plan import PlanError, plan_model
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWN_GAPS = {"live/keras/MobileNetV2__show_trainable.txt"}
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+
+
+def corpus() -> List[Tuple[str, Summary]]:
+    """Every stored Keras 3 / tf_keras print that can be rebuilt (nested models printed
+    without their layers cannot: the plan says so, tested below), plus the seed tables."""
+    paths = sorted((FIXTURES / "live").rglob("*.txt")) + sorted((FIXTURES / "corpus" / "applications").rglob("*.txt"))
+    paths += sorted(FIXTURES.glob("legacy/*/seed*.txt")) + [FIXTURES / "samples" / "seed000_keras2.txt"]
+    found = []
+    for path in paths:
+        for summary in summary_audit.parse(path.read_bytes()).summaries:
+            found.append((str(path.relative_to(FIXTURES)), summary))
+    return found
+
+
+def run_scripts(scripts: List[str], tmp_path: Path) -> List[str]:
+    """Run every script in one child (TensorFlow imports once), each in its own namespace."""
+    files = []
+    for number, text in enumerate(scripts):
+        path = tmp_path / f"script_{number}.py"
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+    runner = tmp_path / "runner.py"
+    runner.write_text(
+        "import io, runpy, sys\nfrom contextlib import redirect_stdout\n"
+        "for path in sys.argv[1:]:\n"
+        "    out = io.StringIO()\n"
+        "    with redirect_stdout(out):\n"
+        "        runpy.run_path(path, run_name='__main__')\n"
+        "    open(path + '.out', 'w', encoding='utf-8').write(out.getvalue())\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(runner), *files], capture_output=True, text=True, env=ENV, timeout=1800)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [Path(f + ".out").read_text(encoding="utf-8") for f in files]
+
+
+def test_generated_scripts_rebuild_every_corpus_table(tmp_path: Path) -> None:
+    require_tensorflow()
+    cases, scripts, refused = [], [], []
+    for label, summary in corpus():
+        try:
+            plan = plan_model(summary_audit.audit(summary))
+        except PlanError as error:
+            refused.append(f"{label}: {error.message}")
+            continue
+        flavour = "keras2" if summary.format in ("keras2", "keras2-wrapped") else "keras3"
+        cases.append((label, summary, layer_names(plan)))
+        scripts.append(generate(plan, flavour, source=label))
+    # Only nested models printed without their layers are refused.
+    assert all("nested model printed without its layers" in reason for reason in refused), refused
+    assert len(cases) >= 60
+    outputs = run_scripts(scripts, tmp_path)
+    failing = set()
+    for (label, summary, names), printed in zip(cases, outputs):
+        rebuilt = summary_audit.parse(printed).summaries
+        if len(rebuilt) != 1 or compare(summary, rebuilt[0], names):
+            failing.add(label)
+    # Known gap (issue 5 stays open): Keras 3 prints this rebuilt model's cut names
+    # (`expanded_conv_de…`) so the rows cannot be paired by name, and by position they shift.
+    assert failing == KNOWN_GAPS, failing
+    print(f"\n{len(cases)} tables rebuilt by generated scripts; {len(refused)} refused (unexpanded nested models)")
+
+
+def test_seed_tables_cross_check_clean_channels_first_included() -> None:
+    require_tensorflow()
+    for name in ("seed000", "seed001", "seed003_conv2d", "seed003_conv3d", "seed004"):
+        [summary] = summary_audit.parse((FIXTURES / "legacy" / "keras-2.3.1" / f"{name}.txt").read_bytes()).summaries
+        audit = summary_audit.audit(summary)
+        result = cross_check(audit)
+        assert result.equal, (name, result.differences)
+        if name.startswith("seed003"):
+            assert audit.data_format == "channels_first"
+
+
+def test_names_are_data_never_code(tmp_path: Path) -> None:
+    require_tensorflow()
+    marker = tmp_path / "pwned"
+    names = ["x'\"\n__import__('os').system('touch " + str(marker) + "')", 'a\\b"""; import os', "#comment'"]
+    rows = tuple(Row(line=i + 1, name=n, type="Dense", layer_class="Dense", output_shape=(None, 4 - i), params=p)
+                 for i, (n, p) in enumerate(zip(names, (20, 15, 8))))
+    summary = Summary(model_name="m'\n\"", format="keras3", start_line=1, end_line=4, rows=rows,
+                      totals=Totals(total=43, trainable=43, non_trainable=0))
+    audit = summary_audit.audit(summary)
+    assert audit.status == "ok", [r.messages for r in audit.rows]
+    script = generate(plan_model(audit))
+    compile(script, "generated", "exec")
+    [printed] = run_scripts([script], tmp_path)
+    assert not marker.exists()
+    assert "__import__('os').system" in printed and "#comment'" in printed
+
+
+def test_the_budget_guard_refuses_a_ten_billion_parameter_dense_before_building() -> None:
+    table = (ROOT / "fixtures" / "samples" / "seed000_keras2.txt").read_text(encoding="utf-8")
+    huge = table.replace("dense_5 (Dense)              (None, 512)               3211776   ",
+                         "dense_5 (Dense)              (None, 1000000)           6273000000").replace(
+        "dense_6 (Dense)              (None, 1)                 513       ",
+        "dense_6 (Dense)              (None, 1)                 1000001   ")
+    assert huge != table
+    [summary] = summary_audit.parse(huge).summaries
+    with pytest.raises(CrossCheckUnavailable, match="over the budget"):
+        cross_check(summary_audit.audit(summary))
+    done = subprocess.run([sys.executable, "-m", "summary_audit", "check", "-", "--cross-check"], input=huge,
+                          capture_output=True, text=True, env=ENV, timeout=120)
+    assert done.returncode == 2 and "over the budget" in done.stdout + done.stderr
+
+
+def test_the_timeout_stops_a_build_that_takes_too_long() -> None:
+    require_tensorflow()
+    [summary] = summary_audit.parse((ROOT / "fixtures" / "samples" / "seed000_keras2.txt").read_bytes()).summaries
+    with pytest.raises(CrossCheckUnavailable, match="longer than"):
+        cross_check(summary_audit.audit(summary), timeout=0.5)
+
+
+def test_a_wrong_table_cross_checks_with_differences() -> None:
+    require_tensorflow()
+    [summary] = summary_audit.parse((ROOT / "fixtures" / "samples" / "seed000_keras2.txt").read_bytes()).summaries
+    rows = list(summary.rows)
+    rows[-1] = replace(rows[-1], params=514)
+    wrong = replace(summary, rows=tuple(rows))
+    audit = summary_audit.audit(wrong)
+    assert audit.rows[-1].status == "mismatch"
+    with pytest.raises(PlanError, match="only rows whose numbers hold"):
+        plan_model(audit)
+
+
+def test_to_keras_returns_the_built_model() -> None:
+    require_tensorflow()
+    [summary] = summary_audit.parse((ROOT / "fixtures" / "samples" / "seed000_keras2.txt").read_bytes()).summaries
+    model = summary_audit.to_keras(summary, library="keras")
+    assert model.count_params() == 3_453_121
+    assert [layer.name for layer in model.layers][0] == "conv2d_9"
+
+
+def test_codegen_command_line() -> None:
+    path = str(ROOT / "fixtures" / "samples" / "seed000_keras2.txt")
+    done = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", path], capture_output=True, text=True)
+    assert done.returncode == 0 and "keras.layers.Conv2D(filters=32, kernel_size=(3, 3)" in done.stdout
+    compile(done.stdout, "generated", "exec")
+    keras2 = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", path, "--keras2"],
+                            capture_output=True, text=True)
+    assert "import tf_keras as keras" in keras2.stdout
+    nested = str(FIXTURES / "live" / "keras" / "nested_functional__default.txt")
+    refused = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", nested], capture_output=True, text=True)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "printed without its layers" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
