@@ -74,7 +74,7 @@ class StreamRow:
 
 
 def _count(token: Token) -> int:
-    return int(str(token).replace(",", ""))
+    return _int(str(token).replace(",", ""))
 
 
 INDEX = re.compile(r"\[(\d+)\]")
@@ -86,8 +86,20 @@ def _inbound(text: str) -> Inbound:
     if not bracket:
         return Inbound(layer=head, text=text)
     indexes = INDEX.findall(bracket + rest)
-    return Inbound(layer=head, node=int(indexes[0]) if indexes else None,
-                   tensor=int(indexes[1]) if len(indexes) > 1 else None, text=text)
+    return Inbound(layer=head, node=_int(indexes[0]) if indexes else None,
+                   tensor=_int(indexes[1]) if len(indexes) > 1 else None, text=text)
+
+
+#: digits in a count, a dimension or an index: far beyond any real one, well within what Python
+#: turns into an int (3.11 refuses over 4,300 digits) and a float (about 308).
+MAX_DIGITS = 250
+
+
+def _int(digits: str) -> int:
+    """A count, a dimension or an index; a number too long to be one is a bad cell, not a crash."""
+    if len(digits) > MAX_DIGITS:
+        raise CellError(f"a number of {len(digits):,} digits: too long to be a count", 0)
+    return int(digits)
 
 
 class _ToValues(Transformer):
@@ -157,7 +169,10 @@ class _ToValues(Transformer):
         return str(children[0]).strip('"') if children else None
 
     def size(self, children: List[Token]) -> float:
-        return float(str(children[0]).replace(",", "")) * UNIT_BYTES.get(str(children[1]).upper(), 1)
+        digits = str(children[0]).replace(",", "")
+        if len(digits) > MAX_DIGITS:  # toward float's range: infinity would travel on to the report
+            raise CellError(f"a size of {len(digits):,} digits: too long to be a size", 0)
+        return float(digits) * UNIT_BYTES.get(str(children[1]).upper(), 1)
 
     def totals_line(self, children: List[Any]) -> TotalsLine:
         kind = str(children[0]).lower().replace("-", "_")
@@ -206,16 +221,21 @@ def fast_paths() -> Dict[str, FastPath]:
     the grammar would read differently (tests/test_grammar.py checks that they agree).
     A cell they do not match goes to the full grammar."""
     terminal = {name: parser().get_terminal(name).pattern.to_regexp() for name in ("NAME", "TYPE", "REF", "COUNT")}
-    layer = re.compile(rf"(?P<name>{terminal['NAME']})\s*\(\s*(?P<type>{terminal['TYPE']})\s*\)")
+    # `name (Type)`, `name (Type` cut at the column edge, or a bare `name` (its type wrapped away)
+    gap = "[ \t\f\r\n]*"  # the grammar's %ignore WS, not Python's wider \s
+    layer = re.compile(rf"(?P<name>{terminal['NAME']})(?:{gap}\({gap}(?P<type>{terminal['TYPE']}){gap}(?P<close>\))?)?")
     count = re.compile(rf"(?:{terminal['COUNT']})")
     ref = terminal["REF"]
-    quoted_refs = re.compile(rf"\[\s*'{ref}'(?:\s*,\s*'{ref}')*\s*\]")
-    bare_refs = re.compile(rf"{ref}(?:,?\s+{ref})*")
+    quoted_refs = re.compile(rf"\[{gap}'{ref}'(?:{gap},{gap}'{ref}')*{gap}\]")
+    bare_refs = re.compile(rf"{ref}(?:,?[ \t\f\r\n]+{ref})*")
     find_ref = re.compile(ref)
 
     def layer_cell(match: "re.Match[str]") -> LayerCell:
-        typ = match["type"]
-        return LayerCell(name=match["name"], type=typ.rstrip("…"), type_cut=typ.endswith("…"), nested=False)
+        name, typ = match.group("name", "type")
+        if typ is None:
+            return LayerCell(name=name, type=None, type_cut=False, nested=False)
+        return LayerCell(name=name, type=typ.rstrip("…"), type_cut=match["close"] is None or typ.endswith("…"),
+                         nested=False)
 
     def refs(match: "re.Match[str]") -> Tuple[Inbound, ...]:
         return tuple(_inbound(m.group()) for m in find_ref.finditer(match.group()))
@@ -257,21 +277,39 @@ def parse_cell(start: str, text: str) -> Any:
     for pattern, build in _FAST.get(start) or _load_fast(start):
         match = pattern.fullmatch(text)
         if match is not None:
-            value = _CELLS[(start, text)] = build(match)
+            value = build(match)
+            if start not in UNIQUE_CELLS:
+                _CELLS[(start, text)] = value
             return value
     value = _CELLS[(start, text)] = parse_with_grammar(start, text)
     return value
 
 
+def read_shape_cell(text: str) -> ShapeCell:
+    """A shape cell's reading with its cut end completed, memoized: shapes repeat down a table."""
+    cell = _SHAPES.get(text)
+    if cell is None:
+        cell = complete_cut_shape(parse_cell("shape_cell", text), text)
+        if len(_SHAPES) > 200_000:
+            _SHAPES.clear()
+        _SHAPES[text] = cell
+    return cell
+
+
 def clear_caches() -> None:
     """Forget every cell read so far (benchmarks measure cold reads)."""
     _CELLS.clear()
+    _SHAPES.clear()
     parse_with_grammar.cache_clear()
 
 
 _FAST: Dict[str, List[FastPath]] = {}
+#: cells that name a layer differ on every row: a fast-path reading of one is not kept (a long
+#: table would hold a second copy of every name in memory for nothing).
+UNIQUE_CELLS = frozenset({"layer_cell", "connected_cell"})
 #: every cell read so far: shapes, counts and types repeat down a table and across tables.
 _CELLS: Dict[Tuple[str, str], Any] = {}
+_SHAPES: Dict[str, ShapeCell] = {}
 
 
 def _load_fast(start: str) -> List[FastPath]:

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
 from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi
+from .speed import paused_gc
 
 DATA_FORMATS = ("channels_last", "channels_first")
 UNKNOWN_SHAPE_WORDS = ("multiple", "?")
@@ -49,6 +50,7 @@ class Inference:
     explained: int
 
 
+@paused_gc()
 def infer(summary: Summary) -> Inference:
     """Read the table in the data format that explains the most rows."""
     first = _infer(summary, "channels_last")
@@ -421,9 +423,12 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
 
 def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
               summary: Summary) -> RowInference:
-    query = LayerQuery(input_shapes=inputs, output_shape=row.output_shape, params=row.params,
-                       data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
-    candidates = _candidates(spec, query)
+    # the memo first: most rows of a long table ask what an earlier row asked
+    candidates = _CANDIDATES.get((spec.class_name, inputs, row.output_shape, row.params, data_format, summary.format))
+    if not candidates:
+        query = LayerQuery(input_shapes=inputs, output_shape=row.output_shape, params=row.params,
+                           data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
+        candidates = _candidates(spec, query)
     if not candidates and not inputs and not spec.has_weights:
         weightless = Candidate(config={}, params=0, output_shape=None,
                                explanation="no weights (no input row: the output shape is taken as printed)")
@@ -444,12 +449,31 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
     if all(c.params is None for c in candidates) and row.params:
         return RowInference(row, name, inputs, None, False, reason=candidates[0].explanation or
                             "the count depends on settings the table does not print")
+    best, exact_fit, alternatives = _choice(candidates, row)
+    return RowInference(row, name, inputs, best, exact_fit, alternatives)
+
+
+#: id(candidates), the row's count, shape and cut → the candidates list, the choice among them.
+_CHOICES: Dict[Tuple, Tuple[List[Candidate], Tuple[Candidate, bool, Tuple[Candidate, ...]]]] = {}
+
+
+def _choice(candidates: List[Candidate], row: Row) -> Tuple[Candidate, bool, Tuple[Candidate, ...]]:
+    """The exact candidate (best ranked) and the next ones, else the closest: memoized, for
+    long tables repeat the same rows (a cached candidates list, the same count and shape)."""
+    key = (id(candidates), row.params, row.output_shape, row.shape_cut)
+    cached = _CHOICES.get(key)
+    if cached is not None and cached[0] is candidates:
+        return cached[1]
     exact = [c for c in candidates if _fits(c, row)]
     if exact:
         exact.sort(key=lambda c: c.rank)
-        return RowInference(row, name, inputs, exact[0], True, tuple(exact[1:4]))
-    closest = min(candidates, key=lambda c: _distance(c, row))
-    return RowInference(row, name, inputs, closest, False)
+        choice = (exact[0], True, tuple(exact[1:4]))
+    else:
+        choice = (min(candidates, key=lambda c: _distance(c, row)), False, ())
+    if len(_CHOICES) > 100_000:
+        _CHOICES.clear()
+    _CHOICES[key] = (candidates, choice)
+    return choice
 
 
 def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple[int, Shape]],

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import codecs
 import html
-import json
 import re
 from dataclasses import dataclass
+from itertools import count, repeat
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import SummaryAuditError
@@ -27,9 +27,25 @@ SPACE_LIKE.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None
 HAS_SPACE_LIKE = re.compile("[" + "".join(chr(code) for code in SPACE_LIKE) + "]")
 
 RULE_CHARS = "_=━─═-¯┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:~ "
-#: a line drawn with rule characters only, with a run of five or more somewhere.
-RULE_LINE = re.compile(r"^(?=.*([_=━─═\-¯~])\1{4,})[" + re.escape(RULE_CHARS) + r"]+$"
-                       r"|^\s*\|?(\s*:?-{3,}:?\s*\|)+(\s*:?-{3,}:?\s*)?$")  # or a markdown table's |---|--:|
+#: a markdown table's |---|--:| line (written so that no stretch of spaces can be split two
+#: ways: a line of spaces must not cost quadratic time).
+MARKDOWN_RULE = r"^(?:\s*\|)?\s*:?-{3,}:?\s*\|(?:\s*:?-{3,}:?\s*\|)*(?:\s*:?-{3,}:?\s*)?$"
+#: a line drawn with rule characters only, with a run of five or more somewhere; or a
+#: markdown table's rule. `is_rule_line` answers the same, faster.
+RULE_LINE = re.compile(r"^(?=.*([_=━─═\-¯~])\1{4,})[" + re.escape(RULE_CHARS) + r"]+$|" + MARKDOWN_RULE)
+_MARKDOWN_RULE = re.compile(MARKDOWN_RULE)
+_RULE_RUNS = tuple(ch * 5 for ch in "_=━─═-¯~")
+
+
+def is_rule_line(text: str) -> bool:
+    """`RULE_LINE.match(text)`, without a regular expression for the common case."""
+    if text and not text.strip(RULE_CHARS) and "\n" not in text:
+        for run in _RULE_RUNS:
+            if run in text:
+                return True
+    return "---" in text and "|" in text and _MARKDOWN_RULE.match(text) is not None
+
+
 HEADER_LINE = re.compile(r"Layer\s*\(type\)|Layer\s{2,}Output\s+Shape")
 TOTALS_LINE = re.compile(r"(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:")
 MODEL_LINE = re.compile(r"^\s*Model\s*:")
@@ -150,11 +166,13 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
     raw = text.split("\n")
     if HTML_HINT.search(text[:200000]):
         return list(_html_lines(raw)), "html"
-    return [Line(i + 1, line) for i, line in enumerate(raw)], None
+    return list(map(Line._make, zip(count(1), raw, repeat(False)))), None
 
 
 def _notebook_lines(text: str) -> Optional[List[Line]]:
     try:
+        import json  # only notebooks need it: kept off the start-up path
+
         notebook = json.loads(text)
     except ValueError:
         return None
@@ -203,6 +221,8 @@ class _JsonLineLocator:
     def find(self, piece: str) -> int:
         if not piece.strip():
             return self.last
+        import json
+
         needle = json.dumps(piece.rstrip("\n"), ensure_ascii=False)[1:-1]
         ascii_needle = json.dumps(piece.rstrip("\n"))[1:-1]
         for index in range(self.last - 1, min(len(self.raw_lines), self.last + 5000)):
@@ -242,7 +262,7 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
             text = text.translate(SPACE_LIKE)
         if "\t" in text:
             text = text.expandtabs(8)
-        if text[:1] in (">", " ") and text.lstrip().startswith(">"):
+        if ">" in text and text[:1] in (">", " ") and text.lstrip().startswith(">"):
             text = QUOTE_PREFIX.sub("", text)
         if len(text) > 120:
             cleaned.extend(_expand_collapsed(Line(line.number, text, line.collapsed)))
@@ -303,10 +323,16 @@ def _expand_collapsed(line: Line) -> List[Line]:
 
 def strip_comment(text: str) -> str:
     """Drop an inline `# ...` remark, but keep the `#` of the `Param #` header."""
-    for match in re.finditer(r"\s#", text):
-        if not re.search(r"Param\s*$", text[:match.start() + 1]):
+    for match in COMMENT_START.finditer(text):
+        end = match.start()  # `Param` then white space up to here keeps the `#`
+        while end >= 0 and text[end].isspace():
+            end -= 1
+        if not text.endswith("Param", 0, end + 1):
             return text[:match.start()]
     return text
+
+
+COMMENT_START = re.compile(r"\s#")
 
 
 # ---- cleaned lines → blocks ---------------------------------------------------------------------
@@ -343,7 +369,7 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
         text = lines[i].text.replace("?", " ").strip()
         if MODEL_LINE.match(lines[i].text):
             return i
-        if text and not RULE_LINE.match(lines[i].text.replace("?", "━")):
+        if text and not is_rule_line(lines[i].text.replace("?", "━")):
             break
         start = i
     return start
@@ -358,10 +384,10 @@ def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
             seen_totals = True
             continue
         if seen_totals:
-            if RULE_LINE.match(text) or not text.strip():
+            if is_rule_line(text) or not text.strip():
                 continue
             return i
-        if FENCE_LINE.match(text) or MODEL_LINE.match(text):
+        if ("```" in text or "~~~" in text) and FENCE_LINE.match(text) or "Model" in text and MODEL_LINE.match(text):
             return i
     return limit
 
@@ -444,7 +470,7 @@ def _wrap_width(lines: Sequence[Line]) -> Optional[int]:
     for line, following in zip(lines, lines[1:]):
         text, rest = line.text, following.text
         if len(text) >= 40 and text[-1] in "_=━─┓┩┤┘" and rest[:1] == text[-1] and rest == rest.strip() \
-                and len(set(rest)) == 1 and RULE_LINE.match(text):
+                and len(set(rest)) == 1 and is_rule_line(text):
             width = len(text)
             if sum(1 for other in lines if len(other.text) == width) >= 2:
                 return width

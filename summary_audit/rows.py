@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
-from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, complete_cut_shape,
-                      parse_cell)
+from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, parse_cell,
+                      read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, is_multi
-from .normalize import (MODEL_LINE, RULE_LINE, TOTALS_LINE, Block, Line, clean_lines, decode,
-                        document_lines, find_blocks)
+from .normalize import (MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines, find_blocks,
+                        is_rule_line)
+from .speed import paused_gc
 
 #: the columns a header can name, in the words each generation used.
 COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
@@ -37,17 +38,21 @@ BOX_CHARS = set("┃│┏┓┡┩━")
 NEST_INDENT = re.compile(r"^(\s*)└")
 
 
-@dataclass
 class _RawRow:
-    """A row's cell texts as cut from its lines, before the grammar reads them."""
+    """A row's cell texts as cut from its lines, before the grammar reads them (slots: a long
+    table holds one a row at once)."""
 
-    line: int
-    end_line: int
-    cells: Dict[str, List[str]]
-    depth: int = 0
-    text: str = ""
-    #: a line that fits no row: prose after a cut-off table, or a damaged row inside one.
-    foreign: bool = False
+    __slots__ = ("line", "end_line", "cells", "depth", "text", "foreign")
+
+    def __init__(self, line: int, end_line: int, cells: Dict[str, List[str]], depth: int = 0, text: str = "",
+                 foreign: bool = False) -> None:
+        self.line = line
+        self.end_line = end_line
+        self.cells = cells
+        self.depth = depth
+        self.text = text
+        #: a line that fits no row: prose after a cut-off table, or a damaged row inside one.
+        self.foreign = foreign
 
 
 @dataclass(frozen=True)
@@ -66,15 +71,18 @@ class _Layout:
 # ---- entry points ------------------------------------------------------------------------------
 
 
+@paused_gc()
 def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
     """Every summary table in a paste, a document or a notebook, with what could not be read."""
     text = decode(data) if isinstance(data, bytes) else data
     if not text.strip():
         return Document(source, (), (ReadError(1, 1, "empty input: no summary to read"),))
     lines, origin = document_lines(text)
+    blocks = find_blocks(clean_lines(lines), origin)
+    del text, lines  # the blocks hold what is read from here on (a long paste: peak memory)
     summaries: List[Summary] = []
     errors: List[ReadError] = []
-    for block in find_blocks(clean_lines(lines), origin):
+    for block in blocks:
         try:
             summary = parse_block(block)
         except SummaryAuditError as error:
@@ -83,6 +91,7 @@ def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
         if summary.rows or summary.totals is not None:
             summaries.append(summary)
     if not summaries:
+        text = decode(data) if isinstance(data, bytes) else data  # decoded once already: cannot fail
         return Document(source, (), tuple(errors) or (_nothing_found(text),))
     return Document(source, tuple(summaries), tuple(errors))
 
@@ -140,7 +149,7 @@ def _skip_header_continuation(lines: Sequence[Line], header_index: int) -> int:
 
 
 def _is_rule(text: str) -> bool:
-    return bool(RULE_LINE.match(text))
+    return is_rule_line(text)
 
 
 def _is_blank(text: str) -> bool:
@@ -183,7 +192,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
         if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        if _is_blank(text) or (text.lstrip()[:1] in RULE_STARTS and _is_rule(text)):
+        if not text.strip(" |┃│") or (text.lstrip()[:1] in RULE_STARTS and is_rule_line(text)):  # blank or a rule
             separated = True
             continue
         if line.collapsed or header.collapsed:
@@ -217,8 +226,7 @@ def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool)
 def _frame_depth(text: str) -> int:
     if "|" not in text:
         return 0
-    match = re.match(r"^[| ]*", text)
-    return match.group().count("|") if match else 0
+    return text[:len(text) - len(text.lstrip("| "))].count("|")
 
 
 def _continue_row(row: _RawRow, cells: Dict[str, str], line: Line) -> None:
@@ -244,20 +252,30 @@ def _delimited_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Optional[Di
 
 
 def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, str]:
-    frame = _frame_depth(text)
-    text = _unframe(text)
-    bounds = [_snap(text, start) for _, start in roles[1:]]
+    frame = 0
+    if "|" in text:
+        frame = _frame_depth(text)
+        text = _unframe(text)
+    size = len(text)
     cells: Dict[str, str] = {}
-    starts = [roles[0][1]] + bounds
-    ends = bounds + [len(text)]
-    for (role, _), start, end in zip(roles, starts, ends):
-        cells[role] = text[start:end].rstrip() if start < len(text) else ""
-    first_start = roles[0][1]
+    first_role, first_start = roles[0]
+    role, start = first_role, first_start
+    first_end = size
+    for index in range(1, len(roles)):
+        next_role, boundary = roles[index]
+        if 0 < boundary < size and text[boundary - 1] != " ":
+            boundary = _snap(text, boundary)
+        cells[role] = text[start:boundary].rstrip() if start < size else ""
+        if index == 1:
+            first_end = boundary
+        role, start = next_role, boundary
+    cells[role] = text[start:].rstrip() if start < size else ""
     if first_start and text[:first_start].strip():  # the paste lost its left margin
-        cells[roles[0][0]] = text[:ends[0]].rstrip()
-    layer = cells[roles[0][0]]
-    if frame and not layer[:frame].strip():  # tf_keras' frame pushes the name column right
-        cells[roles[0][0]] = layer[frame:]
+        cells[first_role] = text[:first_end].rstrip()
+    if frame:
+        layer = cells[first_role]
+        if not layer[:frame].strip():  # tf_keras' frame pushes the name column right
+            cells[first_role] = layer[frame:]
     return cells
 
 
@@ -265,10 +283,10 @@ def _unframe(text: str) -> str:
     """Blank out tf_keras' `|` frame around nested rows, keeping every column in place."""
     if "|" not in text:
         return text
-    head = re.match(r"^[| ]*", text).group()  # type: ignore[union-attr]
-    body = text[len(head):]
-    tail = re.search(r"[| ]*$", body).group()  # type: ignore[union-attr]
-    return " " * len(head) + body[:len(body) - len(tail)] + " " * len(tail)
+    body = text.lstrip("| ")
+    head = len(text) - len(body)
+    kept = body.rstrip("| ")  # (a regex `[| ]*$` searched here would be quadratic in a run of spaces)
+    return " " * head + kept + " " * (len(body) - len(kept))
 
 
 def _snap(text: str, boundary: int) -> int:
@@ -335,10 +353,14 @@ def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
 # ---- cells → rows -------------------------------------------------------------------------------
 
 
-def _read_rows(raw_rows: Sequence[_RawRow], layout: _Layout, findings: List[Finding]) -> List[Row]:
+def _read_rows(raw_rows: List[_RawRow], layout: _Layout, findings: List[Finding]) -> List[Row]:
+    """The rows, in order. Takes `raw_rows` apart as it goes: each row's cut cells are freed
+    once its Row is made, so a long table never holds both in full (peak memory)."""
     rows: List[Row] = []
-    for raw in raw_rows:
-        rows.extend(_read_row(raw, layout, findings))
+    pending = raw_rows[::-1]
+    raw_rows.clear()
+    while pending:
+        rows.extend(_read_row(pending.pop(), layout, findings))
     return rows
 
 
@@ -376,28 +398,36 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 
 
 def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
-    cells = {role: _join(role, pieces, layout) for role, pieces in raw.cells.items()}
-    layer_text = cells.get("layer", "")
+    cells = raw.cells
+    joiner = layout.joiner
+    pieces = cells.get("layer")
+    layer_text = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else ""
     depth = raw.depth
-    indent = NEST_INDENT.match(layer_text)
+    indent = NEST_INDENT.match(layer_text) if "└" in layer_text else None
     if indent:
         depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
     layer: LayerCell = parse_cell("layer_cell", layer_text.strip())
-    shape_text = cells.get("shape", "").strip()
-    shape: ShapeCell = complete_cut_shape(parse_cell("shape_cell", shape_text), shape_text) if shape_text \
-        else ShapeCell(shape=None, cut=False)
-    params: ParamsCell = parse_cell("params_cell", cells["params"].strip())
-    connected = cells.get("connected", "").strip()
+    pieces = cells.get("shape")
+    shape_text = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
+    shape: ShapeCell = read_shape_cell(shape_text) if shape_text else NO_SHAPE
+    pieces = cells["params"]
+    params: ParamsCell = parse_cell("params_cell", (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip())
+    pieces = cells.get("connected")
+    connected = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
     inbound = parse_cell("connected_cell", connected) if connected else ()
-    trainable_text = cells.get("trainable", "").strip()
+    pieces = cells.get("trainable")
+    trainable_text = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
     return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
 
 
-def _join(role: str, pieces: Sequence[str], layout: _Layout) -> str:
+NO_SHAPE = ShapeCell(shape=None, cut=False)
+
+
+def _join(pieces: Sequence[str], joiner: str) -> str:
     if len(pieces) == 1:
         return pieces[0]
-    if layout.joiner == " ":
+    if joiner == " ":
         return " ".join(piece.strip() for piece in pieces)
     return pieces[0].rstrip() + "".join(piece.rstrip() for piece in pieces[1:])
 

@@ -10,11 +10,13 @@ from .infer import RowInference, infer, shape_fits
 from .layers.base import fmt
 from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
 from .report.common import shape_text
+from .speed import paused_gc
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
 UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
+@paused_gc()
 def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)

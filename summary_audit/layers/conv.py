@@ -32,7 +32,7 @@ def _factorizations(n: int, rank: int) -> Iterator[Tuple[int, ...]]:
     if rank == 1:
         yield (n,)
         return
-    for first in range(1, n + 1):
+    for first in range(1, min(n, MAX_KERNEL) + 1):  # longer sides are filtered out anyway
         if n % first == 0:
             for rest in _factorizations(n // first, rank - 1):
                 yield (first,) + rest

@@ -1,0 +1,25 @@
+"""Speed helpers shared by the pipeline stages; nothing here changes a result."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a long table is read: the pipeline makes a
+    few small objects a row and hardly any reference cycles, and CPython would otherwise scan
+    every live row again and again as they pile up (measured: a quarter to a third of the
+    time of a 10,000-row table). Reference counting still frees what is dropped; the
+    collector runs again afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
