@@ -11,10 +11,40 @@ from typing import Any, Dict, List, Tuple
 
 from .keras_build import keras_name
 from .layers.base import LayerCall
-from .plan import LayerPlan, ModelPlan, TensorRef
+from .plan import STAND_IN, LayerPlan, ModelPlan, TensorRef
 
 FLAVOURS = {"keras3": ("keras", "Keras 3"), "keras2": ("tf_keras", "tf_keras (Keras 2)")}
 LITERALS = (str, int, float, bool, type(None))
+#: written into a script whose table shows a nested model without its layers; the same layer
+#: as keras_build.stand_in_class.
+STAND_IN_SOURCE = '''
+
+class StandIn(keras.layers.Layer):
+    """Stands in for a nested model printed without its layers: owns as many weights
+    (trained and frozen) and gives the same output shape; it computes nothing useful."""
+
+    def __init__(self, weights, frozen, output_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.counts = (weights - frozen, frozen)
+        self.shape_out = tuple(output_shape)
+
+    def build(self, input_shape):
+        trained, frozen = self.counts
+        if trained:
+            self.add_weight(shape=(trained,), initializer="zeros", name="trained")
+        if frozen:
+            self.add_weight(shape=(frozen,), initializer="zeros", name="frozen", trainable=False)
+
+    def call(self, inputs):
+        first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        if hasattr(keras, "ops"):
+            return keras.ops.zeros((keras.ops.shape(first)[0],) + self.shape_out)
+        import tensorflow as tf
+        return tf.zeros(tf.concat([tf.shape(first)[:1], self.shape_out], 0))
+
+    def compute_output_shape(self, input_shape):
+        return (None,) + self.shape_out
+'''
 
 
 def generate(plan: ModelPlan, flavour: str = "keras3", source: str = "") -> str:
@@ -27,6 +57,9 @@ def generate(plan: ModelPlan, flavour: str = "keras3", source: str = "") -> str:
              "def pick(value, index):",
              '    """One output of a layer that returns several (an LSTM with return_state)."""',
              "    return value[index] if isinstance(value, (list, tuple)) else value", ""]
+    if _uses_stand_in(plan):
+        lines.extend(STAND_IN_SOURCE.splitlines())
+        lines.append("")
     for assumption in _all_assumptions(plan):
         lines.append(f"# assumption: {_comment(assumption)}")
     counter = [0]
@@ -108,7 +141,8 @@ def _call_text(call: LayerCall, **extra: Any) -> str:
         args.insert(0, _call_text(call.wrapped))
     if not call.class_name.isidentifier():
         raise ValueError(f"not a layer class name: {call.class_name!r}")
-    return f"keras.layers.{call.class_name}({', '.join(args)})"
+    factory = call.class_name if call.class_name == STAND_IN else f"keras.layers.{call.class_name}"
+    return f"{factory}({', '.join(args)})"
 
 
 def _arguments(layer: LayerPlan, arguments: List[str]) -> str:
@@ -151,6 +185,11 @@ def _all_assumptions(plan: ModelPlan) -> List[str]:
         if layer.submodel is not None:
             found.extend(_all_assumptions(layer.submodel))
     return found
+
+
+def _uses_stand_in(plan: ModelPlan) -> bool:
+    return any((layer.call is not None and layer.call.class_name == STAND_IN)
+               or (layer.submodel is not None and _uses_stand_in(layer.submodel)) for layer in plan.layers)
 
 
 def _nested(plan: ModelPlan) -> bool:

@@ -16,7 +16,7 @@ from contextlib import redirect_stdout
 from typing import Any, Dict, List, Tuple
 
 from .layers.base import LayerCall
-from .plan import InputPlan, LayerPlan, ModelPlan, TensorRef
+from .plan import STAND_IN, InputPlan, LayerPlan, ModelPlan, TensorRef
 
 LIBRARIES = {"keras": "keras", "tf_keras": "tf_keras"}
 
@@ -53,11 +53,42 @@ def _layer(layer: LayerPlan, keras: Any) -> Any:
 
 
 def _construct(call: LayerCall, keras: Any, **extra: Any) -> Any:
-    factory = getattr(keras.layers, call.class_name)
+    factory = stand_in_class(keras) if call.class_name == STAND_IN else getattr(keras.layers, call.class_name)
     args = {**_plain(call.args), **extra}
     if call.wrapped is not None:
         return factory(_construct(call.wrapped, keras), **args)
     return factory(**args)
+
+
+def stand_in_class(keras: Any) -> Any:
+    """A layer owning a nested model's weights (trainable and frozen) that gives its output
+    shape: what a table shows of a nested model printed without its layers."""
+
+    class StandIn(keras.layers.Layer):  # type: ignore[misc,name-defined]
+        def __init__(self, weights: int, frozen: int, output_shape: Tuple[int, ...], **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.counts = (weights - frozen, frozen)
+            self.shape_out = tuple(output_shape)
+
+        def build(self, input_shape: Any) -> None:
+            trained, frozen = self.counts
+            if trained:
+                self.add_weight(shape=(trained,), initializer="zeros", name="trained")
+            if frozen:
+                self.add_weight(shape=(frozen,), initializer="zeros", name="frozen", trainable=False)
+
+        def call(self, inputs: Any) -> Any:
+            first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+            if hasattr(keras, "ops"):
+                return keras.ops.zeros((keras.ops.shape(first)[0],) + self.shape_out)
+            import tensorflow as tf
+
+            return tf.zeros(tf.concat([tf.shape(first)[:1], self.shape_out], 0))
+
+        def compute_output_shape(self, input_shape: Any) -> Tuple[Any, ...]:
+            return (None,) + self.shape_out
+
+    return StandIn
 
 
 def _apply(made: Any, layer: LayerPlan, arguments: List[Any]) -> Any:

@@ -14,7 +14,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .errors import SummaryAuditError
 from .layers import REGISTRY
 from .layers.base import LayerCall
-from .model import Audit, RowAudit, Shape, is_multi
+from .model import Audit, Inbound, RowAudit, Shape, is_multi
+
+#: the layer that stands in for a nested model printed without its layers: it owns the row's
+#: weights and gives its output shape, so the rebuilt model prints the same numbers.
+STAND_IN = "StandIn"
 
 #: a tensor: the producing layer's name, which call of it (node), which of that call's outputs.
 TensorRef = Tuple[str, int, int]
@@ -69,24 +73,40 @@ def plan_model(audit: Audit) -> ModelPlan:
     total = max(audit.totals.expected_total or 0, sum(r.row.params or 0 for r in rows if r.row.depth == 0))
     if not any(r.row.layer_class != "InputLayer" for r in rows):
         raise PlanError("the table has no layer rows to rebuild", audit.summary.start_line, None)
-    frozen = _frozen_row(audit)
-    if frozen is not None:
+    extra = _unexplained_non_trainable(audit)
+    frozen = _frozen_row(audit) if extra else None
+    if frozen is not None and not any(r.row.depth == 0 and r.status == "unverified" for r in rows):
         rows[frozen] = replace(rows[frozen], row=replace(rows[frozen].row, trainable=False))
-    plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
-    if frozen is not None:
         note = f"line {rows[frozen].row.line} {rows[frozen].row.name}: frozen (trainable=False), as the non-trainable total says"
-        plan = replace(plan, assumptions=plan.assumptions + (note,))
+        plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
+        return replace(plan, assumptions=plan.assumptions + (note,))
+    plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
+    return _untrained_in_stand_in(plan, extra)
+
+
+def _untrained_in_stand_in(plan: ModelPlan, extra: int) -> ModelPlan:
+    """What the table does not train and its shown rows do not explain sits in the hidden model."""
+    for position, layer in enumerate(plan.layers):
+        call = layer.call
+        if extra and call is not None and call.class_name == STAND_IN:
+            args = {**call.args, "frozen": min(extra, call.args["weights"])}
+            layers = plan.layers[:position] + (replace(layer, call=replace(call, args=args)),) + plan.layers[position + 1:]
+            return replace(plan, layers=layers)
     return plan
+
+
+def _unexplained_non_trainable(audit: Audit) -> int:
+    printed = audit.totals.totals.non_trainable if audit.totals.totals else None
+    explained = audit.totals.expected_non_trainable or 0
+    return max((printed or 0) - explained, 0)
 
 
 def _frozen_row(audit: Audit) -> Optional[int]:
     """The table says more is not trained than its normalization layers explain, and prints
     no Trainable column: the last row whose own count is exactly that much was frozen."""
-    printed = audit.totals.totals.non_trainable if audit.totals.totals else None
-    explained = audit.totals.expected_non_trainable or 0
-    if not printed or printed <= explained or any(r.row.trainable is not None for r in audit.rows):
+    if any(r.row.trainable is not None for r in audit.rows):
         return None
-    extra = printed - explained
+    extra = _unexplained_non_trainable(audit)
     matching = [i for i, r in enumerate(audit.rows) if r.row.depth == 0 and r.trainable_params == extra]
     return matching[-1] if matching else None
 
@@ -101,13 +121,16 @@ def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
     assumptions: List[str] = []
     previous: Optional[TensorRef] = None
     consumed: set = set()
-    known: List[str] = []
+    #: the rows met so far at this level, with their printed outputs.
+    known: Dict[str, object] = {}
+    #: how many times each layer of this level is called (the nodes a reference can name).
+    calls: Dict[str, int] = {}
     for position, (index, row_audit) in enumerate(level):
         row = row_audit.row
         if _is_input(row_audit):
             inputs.append(_input_plan(row.name, _single(row.output_shape), row.line, _int_input(rows, index)))
             previous = (row.name, 0, 0)
-            known.append(row.name)
+            known[row.name] = _single(row.output_shape)
             continue
         if previous is None and not functional:
             shape = outer_input or _first_input(row_audit, data_format)
@@ -121,14 +144,17 @@ def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
             implicit = row.inbound[0].layer
             inputs.append(_input_plan(implicit, _first_input(row_audit, data_format), row.line,
                                       _int_input(rows, index - 1)))
-            known.append(implicit)
-        refs = tuple((_known_name(ref.layer, known, row.line), ref.node or 0, ref.tensor or 0)
-                     for ref in row.inbound) if row.inbound else ((previous,) if previous else ())
+            known[implicit] = (inputs[-1].batch_size,) + inputs[-1].shape
+        wanted = list(row_audit.input_shapes) + [None] * len(row.inbound)
+        refs = tuple(_ref(ref, known, calls, row.line, wanted[i]) for i, ref in enumerate(row.inbound)) \
+            if row.inbound else \
+            ((previous,) if previous else ())
         consumed.update(ref[0] for ref in refs)
         inner = [r for r in rows[index + 1:_end_of(rows, index)]]
-        unique = _unique(row.name, known)
+        unique = _unique(row.name, list(known))
         layers.append(replace(_layer_plan(row_audit, refs, inner, depth, data_format), name=unique))
-        known.append(unique)
+        known[unique] = row.output_shape
+        calls[unique] = len(layers[-1].calls)
         if row_audit.alternatives and row_audit.inferred:
             assumptions.append(f"line {row.line} {row.name}: one of several configurations that fit")
         previous = (unique, 0, 0)
@@ -139,25 +165,41 @@ def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
     return ModelPlan(name, sequential, tuple(inputs), tuple(layers), outputs, total, tuple(assumptions))
 
 
-def _known_name(name: str, known: Sequence[str], line: int) -> str:
-    """A `Connected to` name as printed, or cut (`batch_normalizatio…`): the latest row it names."""
+def _known_name(name: str, known: Dict[str, object], line: int, wanted: object = None) -> str:
+    """A `Connected to` name as printed, or cut (`batch_normalizatio…`): the latest row it can
+    name whose output is what the reading row takes (the shape the audit found), else the latest."""
     if name in known and not name.endswith("…"):
         return name
     stem = name.rstrip("…")
-    for candidate in reversed(known):
-        if candidate.rstrip("…").startswith(stem) or stem.startswith(candidate.rstrip("…")):
-            return candidate
-    raise PlanError(f"'Connected to' names {name!r}, which no earlier row is", line, None)
+    fitting = [c for c in reversed(list(known)) if c.rstrip("…").startswith(stem) or stem.startswith(c.rstrip("…"))]
+    if not fitting:
+        raise PlanError(f"'Connected to' names {name!r}, which no earlier row is", line, None)
+    return next((c for c in fitting if wanted is not None and _gives(known[c], wanted)), fitting[0])
+
+
+def _gives(output: object, wanted: object) -> bool:
+    if isinstance(output, tuple) and is_multi(output):
+        return wanted in output
+    return output == wanted
+
+
+def _ref(ref: Inbound, known: Dict[str, object], calls: Dict[str, int], line: int, wanted: object) -> TensorRef:
+    """`name[node][tensor]`: Keras 1 numbers nodes its own way, so a node this table's rows do
+    not call the layer that often is its last call."""
+    name = _known_name(ref.layer, known, line, wanted)
+    node = min(ref.node or 0, max(calls.get(name, 1) - 1, 0))
+    return name, node, ref.tensor or 0
 
 
 def _unique(name: str, known: Sequence[str]) -> str:
-    """Keras wants unique names; cut names (`expanded_conv_dept…`) repeat."""
+    """Keras wants unique names; cut names (`expanded_conv_dept…`) repeat. A repeat gets a
+    number instead of its `…`, as Keras would name it."""
     if name not in known:
         return name
-    count = 2
-    while f"{name}_{count}" in known:
+    base, count = name.rstrip("…"), 2
+    while f"{base}_{count}" in known:
         count += 1
-    return f"{name}_{count}"
+    return f"{base}_{count}"
 
 
 def _outputs_of(layer: "LayerPlan") -> TensorRef:
@@ -179,14 +221,13 @@ def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[Ro
         raise PlanError(f"{row.name}: the layer type {row.type!r} is not one Keras has", row.line, None)
     if spec.is_container:
         if not inner:
-            raise PlanError(f"{row.name}: a nested model printed without its layers cannot be rebuilt "
-                            f"(print it with expand_nested=True)", row.line, None)
+            return _stand_in(row_audit, refs)
         outer_input = row_audit.input_shapes[0] if len(row_audit.input_shapes) == 1 else None
         sub = _plan_level(row.name, inner, depth + 1, data_format, outer_input, row.params or 0)
         return LayerPlan(row.name, None, _split_calls(refs, False), row.line, submodel=sub,
                          trainable=row.trainable)
     if not spec.buildable:
-        raise PlanError(f"{row.name}: {spec.class_name} no longer exists in Keras 3 or tf_keras", row.line, None)
+        raise PlanError(f"{row.name}: {spec.class_name} {spec.unbuildable_why}", row.line, None)
     if row_audit.status != "ok" or row_audit.inferred is None:
         raise PlanError(f"{row.name}: the row is {row_audit.status}; only rows whose numbers hold can be rebuilt",
                         row.line, None)
@@ -195,6 +236,21 @@ def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[Ro
                      positional=spec.positional_inputs and len(refs) > 1,
                      as_list=spec.several_inputs and not spec.positional_inputs, trainable=row.trainable,
                      notes=tuple(row_audit.messages))
+
+
+def _stand_in(row_audit: RowAudit, refs: Tuple[TensorRef, ...]) -> LayerPlan:
+    row = row_audit.row
+    out = row.output_shape
+    if isinstance(out, tuple) and is_multi(out) and len(out) == 1:
+        out = out[0]
+    if not isinstance(out, tuple) or is_multi(out) or not out or any(d is None for d in out[1:]):
+        raise PlanError(f"{row.name}: a nested model printed without its layers and without one concrete "
+                        f"output shape cannot be stood in for (print it with expand_nested=True)", row.line, None)
+    weights = row.params or 0
+    note = (f"a nested model printed without its layers: a stand-in layer holds its {weights:,} weights "
+            f"and gives its output shape")
+    call = LayerCall(STAND_IN, {"weights": weights, "frozen": 0, "output_shape": tuple(out[1:])})
+    return LayerPlan(row.name, call, _split_calls(refs, False), row.line, trainable=row.trainable, notes=(note,))
 
 
 def _is_input(row_audit: RowAudit) -> bool:

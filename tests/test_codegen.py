@@ -21,13 +21,12 @@ from summary_audit.model import Row, Summary, Totals
 from summary_audit.plan import PlanError, plan_model
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWN_GAPS = {"live/keras/MobileNetV2__show_trainable.txt"}
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
 
 
 def corpus() -> List[Tuple[str, Summary]]:
-    """Every stored Keras 3 / tf_keras print that can be rebuilt (nested models printed
-    without their layers cannot: the plan says so, tested below), plus the seed tables."""
+    """Every stored Keras 3 / tf_keras print (nested models printed without their layers
+    get a stand-in layer), plus the seed tables of every generation that Keras still builds."""
     paths = sorted((FIXTURES / "live").rglob("*.txt")) + sorted((FIXTURES / "corpus" / "applications").rglob("*.txt"))
     paths += sorted(FIXTURES.glob("legacy/*/seed*.txt")) + [FIXTURES / "samples" / "seed000_keras2.txt"]
     found = []
@@ -69,8 +68,7 @@ def test_generated_scripts_rebuild_every_corpus_table(tmp_path: Path) -> None:
         flavour = "keras2" if summary.format in ("keras2", "keras2-wrapped") else "keras3"
         cases.append((label, summary, layer_names(plan)))
         scripts.append(generate(plan, flavour, source=label))
-    # Only nested models printed without their layers are refused.
-    assert all("nested model printed without its layers" in reason for reason in refused), refused
+    assert refused == []
     assert len(cases) >= 60
     outputs = run_scripts(scripts, tmp_path)
     failing = set()
@@ -78,10 +76,8 @@ def test_generated_scripts_rebuild_every_corpus_table(tmp_path: Path) -> None:
         rebuilt = summary_audit.parse(printed).summaries
         if len(rebuilt) != 1 or compare(summary, rebuilt[0], names):
             failing.add(label)
-    # Known gap (issue 5 stays open): Keras 3 prints this rebuilt model's cut names
-    # (`expanded_conv_de…`) so the rows cannot be paired by name, and by position they shift.
-    assert failing == KNOWN_GAPS, failing
-    print(f"\n{len(cases)} tables rebuilt by generated scripts; {len(refused)} refused (unexpanded nested models)")
+    assert failing == set(), failing
+    print(f"\n{len(cases)} tables rebuilt by generated scripts")
 
 
 def test_seed_tables_cross_check_clean_channels_first_included() -> None:
@@ -163,6 +159,28 @@ def test_codegen_command_line() -> None:
                             capture_output=True, text=True)
     assert "import tf_keras as keras" in keras2.stdout
     nested = str(FIXTURES / "live" / "keras" / "nested_functional__default.txt")
-    refused = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", nested], capture_output=True, text=True)
+    stood_in = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", nested], capture_output=True, text=True)
+    assert stood_in.returncode == 0 and "StandIn(weights=204, frozen=16, output_shape=(4,)" in stood_in.stdout
+    merge = str(FIXTURES / "legacy" / "keras-1.2.2" / "functional.txt")
+    refused = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", merge], capture_output=True, text=True)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "printed without its layers" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert "Merge no longer exists" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_cross_check_on_the_command_line_adds_to_the_report() -> None:
+    require_tensorflow()
+    import json
+
+    import jsonschema
+    from test_cli import schema
+
+    path = str(FIXTURES / "live" / "keras" / "nested_functional__default.txt")
+    done = subprocess.run([sys.executable, "-m", "summary_audit", "check", path, "--cross-check", "--json"],
+                          capture_output=True, text=True, env=ENV, timeout=600)
+    assert done.returncode == 0, done.stderr[-500:]
+    report = json.loads(done.stdout)
+    jsonschema.validate(report, schema())
+    assert report["summaries"][0]["cross_check"] == {"status": "ok", "library": "keras", "differences": []}
+    text = subprocess.run([sys.executable, "-m", "summary_audit", "check", path, "--cross-check"],
+                          capture_output=True, text=True, env=ENV, timeout=600)
+    assert "Cross-check with keras: the built model prints the same shapes and Param #: ok" in text.stdout

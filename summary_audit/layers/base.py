@@ -84,6 +84,8 @@ class LayerSpec:
     takes_data_format: bool = False
     #: the class still exists in Keras 3 and tf_keras, so a model can be built with it.
     buildable: bool = True
+    #: why not, when it cannot be built.
+    unbuildable_why: str = "no longer exists in Keras 3 or tf_keras"
     #: constructor arguments Keras requires but a table cannot tell (a dropout rate).
     required_args: Mapping[str, Any] = {}
 

@@ -25,6 +25,10 @@ REQUIRED_ARGS = {
     "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1}, "RandomContrast": {"factor": 0.1},
     "RandomBrightness": {"factor": 0.1},
 }
+#: shape-keeping layers a table cannot rebuild, and why.
+UNBUILDABLE = {"Lambda": "wraps a Python function a table cannot show",
+               "RandomCrop": "needs a crop size the table does not show",
+               "ThresholdedReLU": "was removed in Keras 3"}
 #: ops whose output shape only the framework knows; the table's shape is taken as printed.
 OPAQUE = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
@@ -39,7 +43,8 @@ class ShapeKeeping(LayerSpec):
     def __init__(self, name: str) -> None:
         self.names = (name,)
         self.required_args = REQUIRED_ARGS.get(name, {})
-        self.buildable = name not in ("Lambda", "RandomCrop")
+        self.buildable = name not in UNBUILDABLE
+        self.unbuildable_why = UNBUILDABLE.get(name, "")
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -59,6 +64,7 @@ class Opaque(LayerSpec):
 
     has_weights = False
     buildable = False
+    unbuildable_why = "is an op or a preprocessing layer whose settings a table cannot show"
 
     def __init__(self, name: str) -> None:
         self.names = (name,)
