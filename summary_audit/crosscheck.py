@@ -109,9 +109,8 @@ def compare(table: Summary, built: Summary, names: Optional[List[str]] = None) -
     order — else by position."""
     mine = [r for r in table.rows if r.layer_class != "InputLayer"]
     theirs = [r for r in built.rows if r.layer_class != "InputLayer"]
-    by_name = {r.name: r for r in theirs}
-    if names is not None and len(names) == len(mine) and all(n in by_name for n in names):
-        theirs = [by_name[n] for n in names]
+    if names is not None and len(names) == len(mine):
+        theirs = _paired(mine, names, theirs)
     found: List[RowDifference] = []
     for printed, made in zip(mine, theirs):
         if not _same_shape(printed, made):
@@ -128,6 +127,23 @@ def compare(table: Summary, built: Summary, names: Optional[List[str]] = None) -
             line = table.totals.lines.get(field, table.end_line) if table.totals else table.end_line
             found.append(RowDifference(line, "(totals)", field.replace("_", "-") + " params", f"{a:,}", f"{b:,}"))
     return found
+
+
+def _paired(mine: List[Row], names: List[str], theirs: List[Row]) -> List[Row]:
+    """The built row for each table row, by the name it was built with. Keras cuts long names
+    (`batch_normalizatio…`) and may list branches in its own order, so a cut name is paired
+    with the first unpaired row it fits whose numbers agree, else the first it fits."""
+    free = list(theirs)
+    paired: List[Row] = []
+    for printed, name in zip(mine, names):
+        fitting = [r for r in free if r.name == name or (r.name.endswith("…") and name.startswith(r.name[:-1]))]
+        if not fitting:
+            return theirs  # cannot pair by name: by position
+        agreeing = [r for r in fitting if r.params == printed.params and _same_shape(printed, r)]
+        chosen = (agreeing or fitting)[0]
+        free.remove(chosen)
+        paired.append(chosen)
+    return paired
 
 
 def _same_shape(printed: Row, made: Row) -> bool:

@@ -73,26 +73,34 @@ def plan_model(audit: Audit) -> ModelPlan:
     total = max(audit.totals.expected_total or 0, sum(r.row.params or 0 for r in rows if r.row.depth == 0))
     if not any(r.row.layer_class != "InputLayer" for r in rows):
         raise PlanError("the table has no layer rows to rebuild", audit.summary.start_line, None)
-    extra = _unexplained_non_trainable(audit)
-    frozen = _frozen_row(audit) if extra else None
-    if frozen is not None and not any(r.row.depth == 0 and r.status == "unverified" for r in rows):
-        rows[frozen] = replace(rows[frozen], row=replace(rows[frozen].row, trainable=False))
-        note = f"line {rows[frozen].row.line} {rows[frozen].row.name}: frozen (trainable=False), as the non-trainable total says"
-        plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
-        return replace(plan, assumptions=plan.assumptions + (note,))
+    untrained = _unexplained_non_trainable(audit)
     plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
-    return _untrained_in_stand_in(plan, extra)
+    frozen = _frozen_row(audit, untrained, _stand_in_weights(plan)) if untrained else None
+    if frozen is not None:
+        rows[frozen] = replace(rows[frozen], row=replace(rows[frozen].row, trainable=False))
+        untrained -= rows[frozen].trainable_params or 0
+        plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
+        note = f"line {rows[frozen].row.line} {rows[frozen].row.name}: frozen (trainable=False), as the non-trainable total says"
+        plan = replace(plan, assumptions=plan.assumptions + (note,))
+    return _untrained_in_stand_in(plan, untrained)
+
+
+def _stand_in_weights(plan: ModelPlan) -> int:
+    return sum(layer.call.args["weights"] for layer in plan.layers
+               if layer.call is not None and layer.call.class_name == STAND_IN)
 
 
 def _untrained_in_stand_in(plan: ModelPlan, extra: int) -> ModelPlan:
-    """What the table does not train and its shown rows do not explain sits in the hidden model."""
-    for position, layer in enumerate(plan.layers):
+    """What the table does not train and its shown rows do not explain sits in the layers that
+    stand in for hidden ones, as much as each holds."""
+    layers = list(plan.layers)
+    for position, layer in enumerate(layers):
         call = layer.call
-        if extra and call is not None and call.class_name == STAND_IN:
-            args = {**call.args, "frozen": min(extra, call.args["weights"])}
-            layers = plan.layers[:position] + (replace(layer, call=replace(call, args=args)),) + plan.layers[position + 1:]
-            return replace(plan, layers=layers)
-    return plan
+        if extra > 0 and call is not None and call.class_name == STAND_IN:
+            frozen = min(extra, call.args["weights"])
+            layers[position] = replace(layer, call=replace(call, args={**call.args, "frozen": frozen}))
+            extra -= frozen
+    return replace(plan, layers=tuple(layers))
 
 
 def _unexplained_non_trainable(audit: Audit) -> int:
@@ -101,14 +109,17 @@ def _unexplained_non_trainable(audit: Audit) -> int:
     return max((printed or 0) - explained, 0)
 
 
-def _frozen_row(audit: Audit) -> Optional[int]:
-    """The table says more is not trained than its normalization layers explain, and prints
-    no Trainable column: the last row whose own count is exactly that much was frozen."""
+def _frozen_row(audit: Audit, extra: int, hidden: int) -> Optional[int]:
+    """The table says more is not trained than it explains, and prints no Trainable column: the
+    last row whose own count is that much (or that much less what hidden layers may hold) was frozen."""
     if any(r.row.trainable is not None for r in audit.rows):
         return None
-    extra = _unexplained_non_trainable(audit)
-    matching = [i for i, r in enumerate(audit.rows) if r.row.depth == 0 and r.trainable_params == extra]
-    return matching[-1] if matching else None
+    counts = [(i, r.trainable_params or 0) for i, r in enumerate(audit.rows) if r.row.depth == 0 and r.status == "ok"]
+    exact = [i for i, count in counts if count == extra]
+    if exact or extra <= hidden:
+        return exact[-1] if exact else None
+    near = [i for i, count in counts if 0 < count < extra and extra - count <= hidden]
+    return near[-1] if near else None
 
 
 def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
@@ -218,16 +229,17 @@ def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[Ro
     row = row_audit.row
     spec = REGISTRY.get(row_audit.layer_class or row.layer_class or "")
     if spec is None:
-        raise PlanError(f"{row.name}: the layer type {row.type!r} is not one Keras has", row.line, None)
+        return _stand_in(row_audit, (refs,), f"{row.type!r} is a custom or unknown layer type")
     if spec.is_container:
         if not inner:
-            return _stand_in(row_audit, refs)
+            return _stand_in(row_audit, _split_calls(refs, False), "a nested model printed without its layers")
         outer_input = row_audit.input_shapes[0] if len(row_audit.input_shapes) == 1 else None
         sub = _plan_level(row.name, inner, depth + 1, data_format, outer_input, row.params or 0)
         return LayerPlan(row.name, None, _split_calls(refs, False), row.line, submodel=sub,
                          trainable=row.trainable)
     if not spec.buildable:
-        raise PlanError(f"{row.name}: {spec.class_name} {spec.unbuildable_why}", row.line, None)
+        one_call = spec.several_inputs or not spec.has_weights  # an op reads all its tensors at once
+        return _stand_in(row_audit, _split_calls(refs, one_call), f"{spec.class_name} {spec.unbuildable_why}")
     if row_audit.status != "ok" or row_audit.inferred is None:
         raise PlanError(f"{row.name}: the row is {row_audit.status}; only rows whose numbers hold can be rebuilt",
                         row.line, None)
@@ -238,19 +250,21 @@ def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[Ro
                      notes=tuple(row_audit.messages))
 
 
-def _stand_in(row_audit: RowAudit, refs: Tuple[TensorRef, ...]) -> LayerPlan:
+def _stand_in(row_audit: RowAudit, calls: Tuple[Tuple[TensorRef, ...], ...], why: str) -> LayerPlan:
+    """A row today's Keras cannot build as such: a layer that holds its weights and gives its
+    output shape, so the rebuilt model prints the same numbers (and says so in a comment)."""
     row = row_audit.row
     out = row.output_shape
     if isinstance(out, tuple) and is_multi(out) and len(out) == 1:
         out = out[0]
     if not isinstance(out, tuple) or is_multi(out) or not out or any(d is None for d in out[1:]):
-        raise PlanError(f"{row.name}: a nested model printed without its layers and without one concrete "
-                        f"output shape cannot be stood in for (print it with expand_nested=True)", row.line, None)
+        raise PlanError(f"{row.name}: {why}, and without one concrete output shape nothing can stand in for it",
+                        row.line, None)
     weights = row.params or 0
-    note = (f"a nested model printed without its layers: a stand-in layer holds its {weights:,} weights "
-            f"and gives its output shape")
+    note = f"{why}: a stand-in layer holds its {weights:,} weights and gives its output shape"
     call = LayerCall(STAND_IN, {"weights": weights, "frozen": 0, "output_shape": tuple(out[1:])})
-    return LayerPlan(row.name, call, _split_calls(refs, False), row.line, trainable=row.trainable, notes=(note,))
+    return LayerPlan(row.name, call, calls, row.line, as_list=any(len(c) > 1 for c in calls),
+                     trainable=row.trainable, notes=(note,))
 
 
 def _is_input(row_audit: RowAudit) -> bool:

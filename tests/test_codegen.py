@@ -162,9 +162,13 @@ def test_codegen_command_line() -> None:
     stood_in = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", nested], capture_output=True, text=True)
     assert stood_in.returncode == 0 and "StandIn(weights=204, frozen=16, output_shape=(4,)" in stood_in.stdout
     merge = str(FIXTURES / "legacy" / "keras-1.2.2" / "functional.txt")
-    refused = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", merge], capture_output=True, text=True)
+    old = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", merge], capture_output=True, text=True)
+    assert old.returncode == 0 and "# line 26: Merge no longer exists in Keras 3 or tf_keras: a stand-in" in old.stdout
+    wrong = Path(path).read_text(encoding="utf-8").replace("513", "514")
+    refused = subprocess.run([sys.executable, "-m", "summary_audit", "codegen", "-"], input=wrong,
+                             capture_output=True, text=True)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "Merge no longer exists" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert "dense_6: the row is mismatch" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
 
 
 def test_cross_check_on_the_command_line_adds_to_the_report() -> None:
