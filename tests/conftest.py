@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -36,3 +38,25 @@ def require_tensorflow() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{', '.join(missing)} required in CI (pip install -e '.[tensorflow]')")
         pytest.skip(f"{', '.join(missing)} not installed")
+
+
+def import_library(name: str) -> Any:
+    """`keras` or `tf_keras`, imported quietly; fails in CI when missing, skips elsewhere."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        return __import__(name)
+    except ImportError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is required in CI (pip install -e '.[tensorflow]'): {error}")
+        pytest.skip(f"{name} not installed")
+
+
+def golden_module() -> ModuleType:
+    """fixtures/generate/golden.py (not a package): the corpus list and its model builders."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("golden", ROOT / "fixtures" / "generate" / "golden.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

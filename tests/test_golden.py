@@ -6,16 +6,14 @@ clean tables by tests/mangle.py and read back to the same architecture."""
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import jsonschema
 import pytest
 
 import summary_audit
-from conftest import FIXTURES, ROOT, require_seeds
+from conftest import FIXTURES, ROOT, golden_module, require_seeds
 from mangle import MANGLERS
 from summary_audit.diff import diff, render_text
 
@@ -23,15 +21,7 @@ SCHEMA_PATH = ROOT.parent / "shared" / "report.schema.json"
 CORPUS = FIXTURES / "corpus"
 
 
-def _golden_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("golden", ROOT / "fixtures" / "generate" / "golden.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-golden = _golden_module()
+golden = golden_module()
 TEXTS = golden.summary_texts()
 REGENERATE = f"regenerate with `{golden.COMMAND}` (then review the diff of the *.report.json files)"
 

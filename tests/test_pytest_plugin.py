@@ -5,43 +5,21 @@ fail rather than skip when TensorFlow is missing and CI is set)."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 import summary_audit
 import summary_audit.pytest_plugin
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, golden_module, import_library
 from summary_audit.pytest_plugin import summary_text
 
 pytest_plugins = ["pytester"]
 
 REGRESSION = FIXTURES / "corpus" / "regression"
-
-
-def _library(name: str) -> Any:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        return __import__(name)
-    except ImportError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is required in CI (pip install -e '.[tensorflow]'): {error}")
-        pytest.skip(f"{name} not installed")
-
-
-def _builders() -> ModuleType:
-    """The corpus's model builders (fixtures/generate/golden.py), so stored prints and fresh builds agree."""
-    spec = importlib.util.spec_from_file_location("golden_builders", ROOT / "fixtures" / "generate" / "golden.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def functional(keras: Any, units: int = 8) -> Any:
@@ -60,8 +38,8 @@ def functional(keras: Any, units: int = 8) -> Any:
 @pytest.mark.parametrize("printer,builder", [("tf_keras", "keras"), ("keras", "tf_keras")])
 def test_a_summary_printed_by_one_library_matches_the_model_built_in_the_other(
         printer: str, builder: str, tmp_path: Path) -> None:
-    printing, building = _library(printer), _library(builder)
-    for build in (functional, _builders().small_cnn):
+    printing, building = import_library(printer), import_library(builder)
+    for build in (functional, golden_module().small_cnn):
         stored = tmp_path / f"{printer}_{build.__name__}.txt"
         stored.write_text(summary_text(build(printing)), encoding="utf-8")
         summary_audit.assert_summary_matches(build(building), stored, update=False)
@@ -71,8 +49,8 @@ def test_a_summary_printed_by_one_library_matches_the_model_built_in_the_other(
 
 @pytest.mark.parametrize("printer,builder", [("tf_keras", "keras"), ("keras", "tf_keras")])
 def test_stored_corpus_prints_match_fresh_builds_in_the_other_library(printer: str, builder: str) -> None:
-    keras = _library(builder)
-    builders = _builders()
+    keras = import_library(builder)
+    builders = golden_module()
     summary_audit.assert_summary_matches(builders.small_cnn(keras), REGRESSION / printer / "small_cnn.txt",
                                          update=False)
     summary_audit.assert_summary_matches(builders.small_functional(keras),
@@ -85,7 +63,7 @@ def test_stored_corpus_prints_match_fresh_builds_in_the_other_library(printer: s
 
 
 def test_a_missing_stored_file_fails_and_says_how_to_write_it(tmp_path: Path) -> None:
-    keras = _library("keras")
+    keras = import_library("keras")
     with pytest.raises(AssertionError, match="run pytest --summary-update"):
         summary_audit.assert_summary_matches(functional(keras), tmp_path / "nope.txt", update=False)
     summary_audit.assert_summary_matches(functional(keras), tmp_path / "new" / "nope.txt", update=True)
@@ -118,7 +96,7 @@ def _write_test(pytester: pytest.Pytester, kernel: int = 3, units: int = 10, ext
 
 @pytest.fixture
 def pinned(pytester: pytest.Pytester) -> pytest.Pytester:
-    _library("keras")  # imported before pytester snapshots sys.modules, so TF loads once
+    import_library("keras")  # imported before pytester snapshots sys.modules, so TF loads once
     _write_test(pytester)
     result = pytester.runpytest("--summary-update")
     result.assert_outcomes(passed=2)
@@ -166,8 +144,8 @@ def test_summary_update_round_trip(pinned: pytest.Pytester) -> None:
 
 def test_a_stored_file_of_another_generation_pins_the_model(pytester: pytest.Pytester) -> None:
     """The stored file is plain text of any generation: here tf_keras's print checks a Keras 3 model."""
-    tf_keras = _library("tf_keras")
-    _library("keras")
+    tf_keras = import_library("tf_keras")
+    import_library("keras")
     L = tf_keras.layers
     model = tf_keras.Sequential([tf_keras.Input((16, 16, 1)), L.Conv2D(8, 3, name="features"), L.Flatten(),
                                  L.Dense(10, name="logits")], name="pinned")

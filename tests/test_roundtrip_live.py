@@ -4,7 +4,6 @@ says, row by row, and every row is explained with the live layer's own configura
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any, List
 
@@ -12,6 +11,7 @@ import pytest
 
 import summary_audit
 from summary_audit.model import Summary
+from conftest import import_library
 from zoo import APPLICATIONS, VARIANTS, summary_text, zoo_models
 
 LIBRARIES = ("keras", "tf_keras")
@@ -19,19 +19,9 @@ MODEL_NAMES = list(APPLICATIONS) + ["conv_zoo", "conv_1d_3d_zoo", "sequence_zoo"
 CASES = [(lib, model, variant) for lib in LIBRARIES for model in MODEL_NAMES for variant in VARIANTS]
 
 
-def _library(name: str) -> Any:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        return __import__(name)
-    except ImportError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is required in CI (pip install -e '.[tensorflow]'): {error}")
-        pytest.skip(f"{name} not installed")
-
-
 @lru_cache(maxsize=None)
 def _model(library: str, name: str) -> Any:
-    return zoo_models(_library(library))[name]()
+    return zoo_models(import_library(library))[name]()
 
 
 def test_case_count() -> None:
@@ -144,7 +134,7 @@ def test_generated_script_rebuilds_the_printed_model(library: str, model_name: s
     from summary_audit.crosscheck import compare, layer_names
     from summary_audit.plan import plan_model
 
-    _library(library)
+    import_library(library)
     [parsed] = summary_audit.parse(summary_text(_model(library, model_name))).summaries
     plan = plan_model(summary_audit.audit(parsed))
     script = tmp_path / "rebuilt.py"
