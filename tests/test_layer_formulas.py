@@ -61,6 +61,11 @@ def cases() -> List[Case]:
                                               "num_key_value_heads": rng.choice([1, 2, 4])}, (None, 6, c)))
         found.append(("GroupNormalization", {"groups": 1, "center": bias}, (None, size, c)))
         found.append(("PReLU", {"shared_axes": [1]} if bias else {}, (None, size, c)))
+        heads, width = rng.choice([1, 2, 4]), rng.choice([3, 8])
+        found.append(("EinsumDense", {"equation": "abc,cde->abde", "output_shape": (size, heads, width),
+                                      "bias_axes": "de" if bias else None}, (None, size, c)))
+        found.append(("EinsumDense", {"equation": "abcd,cde->abe", "output_shape": (size, f),
+                                      "bias_axes": "e" if bias else None}, (None, size, heads, width)))
         found.append(("Conv2D", {"filters": f * 2, "kernel_size": (k, k), "groups": 2, "use_bias": bias,
                                  "dilation_rate": (1, 2) if stride == 1 else (1, 1), "strides": (stride, stride)},
                       (None, size + 6, size + 6, 8)))

@@ -128,8 +128,10 @@ class EinsumDense(LayerSpec):
                          trainable_params=params, non_trainable_params=0)
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
-        """The equation is not printed; the usual one maps the last axis like a Dense layer
-        (`...b,bc->...c`), with or without a bias on the output axis."""
+        """The equation is not printed. The usual one maps the last axis like a Dense layer
+        (`...b,bc->...c`); otherwise the axes the input and output share up front are kept
+        and the rest contracted into new ones (`abc,cde->abde`: attention's projections), with
+        a bias on all new axes, on the last, or none."""
         shape, out = query.input_shape, query.single_output
         unknown = Candidate(config={}, params=None, output_shape=None,
                             explanation="EinsumDense: the kernel shape depends on its equation, not printed")
@@ -139,7 +141,23 @@ class EinsumDense(LayerSpec):
         for bias in (True, False):
             config = {"equation": "...b,bc->...c", "output_shape": out[-1], "bias_axes": "c" if bias else None}
             found.append(replace(self.forward(config, [shape]), rank=0.0 if bias else 1.0))
+        found.extend(self._contractions(shape, out))
         return found + [unknown]
+
+    def _contractions(self, shape: Shape, out: Shape) -> Iterator[Candidate]:
+        kept = 0
+        while kept + 2 < min(len(shape), len(out)) and shape[kept + 1] == out[kept + 1]:
+            kept += 1
+        contracted, new = shape[1 + kept:], out[1 + kept:]
+        if not contracted or not new or None in contracted or None in new or len(contracted) + len(new) <= 2:
+            return
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        front, inner = letters[:1 + kept], letters[1 + kept:1 + kept + len(contracted)]
+        fresh = letters[1 + kept + len(contracted):1 + kept + len(contracted) + len(new)]
+        equation = f"{front}{inner},{inner}{fresh}->{front}{fresh}"
+        for bias_axes, rank in ((fresh, 0.2), (fresh[-1:], 0.6), (None, 1.2)):
+            config = {"equation": equation, "output_shape": tuple(out[1:]), "bias_axes": bias_axes}
+            yield replace(self.forward(config, [shape]), rank=rank)
 
 
 def _einsum_shapes(equation: str, shape: Shape, out_spec: Tuple[Any, ...]) -> Tuple[Optional[Tuple[int, ...]], Shape]:
@@ -154,7 +172,8 @@ def _einsum_shapes(equation: str, shape: Shape, out_spec: Tuple[Any, ...]) -> Tu
         if dim is not None:
             sizes[letter] = dim
     kernel = tuple(sizes.get(letter) for letter in kernel_letters)
-    out = tuple(shape[:len(shape) - len(input_letters)]) if match.group(1) else (shape[0],)
+    # with `...` the leading axes pass through; without it the batch axis has a letter too
+    out = tuple(shape[:len(shape) - len(input_letters)]) if match.group(1) else ()
     out = out + tuple(sizes.get(letter) for letter in output_letters)
     return (None if None in kernel else kernel), out  # type: ignore[return-value]
 
