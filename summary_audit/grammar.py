@@ -8,7 +8,6 @@ ints, inbound references as `Inbound`). Cell texts repeat a lot in real tables (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 import re
@@ -16,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from lark import Lark, Token, Transformer, UnexpectedInput
 
-from .model import Inbound, OutputShape
+from .model import Inbound, OutputShape, record
 
 START_SYMBOLS = ("rows", "layer_cell", "shape_cell", "params_cell", "connected_cell",
                  "trainable_cell", "model_line", "totals_line")
@@ -33,44 +32,87 @@ class CellError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
+@record
 class LayerCell:
+    """A layer cell read: the name, the type and whether the printer cut it."""
+
     name: Optional[str]
     type: Optional[str]
     #: the type lost its closing parenthesis or ends in `…`: the printer cut it.
     type_cut: bool
     nested: bool
 
+    def __init__(self, name: Optional[str], type: Optional[str], type_cut: bool, nested: bool) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["name"] = name
+        state["type"] = type
+        state["type_cut"] = type_cut
+        state["nested"] = nested
 
-@dataclass(frozen=True)
+
+@record
 class ShapeCell:
+    """An output shape cell read, and whether it was cut at the column edge."""
+
     shape: OutputShape
     #: a shape missing its closing bracket: its last dimension may be cut too.
     cut: bool
     #: the innermost last shape itself is unclosed (not merely the list around it).
     open_end: bool = False
 
+    def __init__(self, shape: OutputShape, cut: bool, open_end: bool = False) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["shape"] = shape
+        state["cut"] = cut
+        state["open_end"] = open_end
 
-@dataclass(frozen=True)
+
+@record
 class ParamsCell:
+    """A Param # cell read: the count and a note (`unbuilt`, `unused`)."""
+
     count: int
     note: Optional[str]
 
+    def __init__(self, count: int, note: Optional[str]) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["count"] = count
+        state["note"] = note
 
-@dataclass(frozen=True)
+
+@record
 class TotalsLine:
+    """One totals line read: which count, the count, its size in bytes."""
+
     kind: str  # total / trainable / non_trainable / optimizer
     count: int
     size_bytes: Optional[float]
 
+    def __init__(self, kind: str, count: int, size_bytes: Optional[float]) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["kind"] = kind
+        state["count"] = count
+        state["size_bytes"] = size_bytes
 
-@dataclass(frozen=True)
+
+@record
 class StreamRow:
+    """A row read whole by the `rows` rule (its layout lost)."""
+
     layer: LayerCell
     shape: ShapeCell
     params: ParamsCell
     inbound: Tuple[Inbound, ...]
     trainable: Optional[bool]
+
+    def __init__(self, layer: LayerCell, shape: ShapeCell, params: ParamsCell, inbound: Tuple[Inbound, ...],
+                 trainable: Optional[bool]) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["layer"] = layer
+        state["shape"] = shape
+        state["params"] = params
+        state["inbound"] = inbound
+        state["trainable"] = trainable
 
 
 def _count(token: Token) -> int:
@@ -80,8 +122,16 @@ def _count(token: Token) -> int:
 INDEX = re.compile(r"\[(\d+)\]")
 
 
+#: the commonest reference, `name[0][0]`: what `_inbound` makes of it, without its lists.
+PLAIN_REF = re.compile(r"([^\[]*)\[([0-9]{1,18})\]\[([0-9]{1,18})\]")
+
+
 def _inbound(text: str) -> Inbound:
     """`lstm[0][1]` → Inbound('lstm', 0, 1); a bare or cut name keeps only the layer."""
+    plain = PLAIN_REF.fullmatch(text)
+    if plain is not None:
+        layer, node, tensor = plain.groups()
+        return Inbound(layer, int(node), int(tensor), text)
     head, bracket, rest = text.partition("[")
     if not bracket:
         return Inbound(layer=head, text=text)
@@ -107,7 +157,7 @@ class _ToValues(Transformer):
 
     def layer_cell(self, children: List[Any]) -> LayerCell:
         nested = any(isinstance(c, Token) and c.type == "NEST" for c in children)
-        name = next((str(c) for c in children if isinstance(c, Token) and c.type == "NAME"), None)
+        name = next((str(c) for c in children if isinstance(c, Token) and c.type in ("NAME", "LAYER_NAME")), None)
         typ = next((c for c in children if isinstance(c, tuple)), None)
         return LayerCell(name=name, type=typ[0] if typ else None,
                          type_cut=bool(typ and typ[1]), nested=nested)
@@ -205,10 +255,50 @@ def grammar_path() -> Path:
 
 
 @lru_cache(maxsize=1)
+def grammar_text() -> str:
+    return grammar_path().read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+    return Lark(grammar_text(), parser="lalr", lexer="contextual",
                 start=list(START_SYMBOLS), transformer=_ToValues(), propagate_positions=False,
                 cache=True, maybe_placeholders=False)
+
+
+#: the grammar terminals the fast paths are assembled from.
+FAST_TERMINALS = ("NAME", "TYPE", "REF", "COUNT")
+
+
+@lru_cache(maxsize=1)
+def terminal_patterns() -> Dict[str, str]:
+    """The regular expressions of `FAST_TERMINALS`, as Lark compiles them. Kept in a small file
+    beside Lark's own cache, named after the grammar text and Lark's version, so that a table
+    whose every cell takes a fast path never loads the parser (loading it, even from Lark's
+    cache, was the largest part of the command's start-up)."""
+    import hashlib
+    import os
+    import tempfile
+
+    from lark import __version__ as lark_version
+
+    digest = hashlib.sha256(f"{lark_version}\0{FAST_TERMINALS}\0{grammar_text()}".encode("utf-8")).hexdigest()
+    path = Path(tempfile.gettempdir()) / f".summary_audit_terminals_{digest[:32]}.txt"
+    try:
+        found = dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split("\n") if line)
+        if tuple(found) == FAST_TERMINALS:
+            return found
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass
+    found = {name: parser().get_terminal(name).pattern.to_regexp() for name in FAST_TERMINALS}
+    if not any("\n" in pattern for pattern in found.values()):
+        scratch = path.with_name(f"{path.name}.{os.getpid()}")
+        try:
+            scratch.write_text("".join(f"{name}={pattern}\n" for name, pattern in found.items()), encoding="utf-8")
+            os.replace(scratch, path)
+        except OSError:
+            pass
+    return found
 
 
 FastPath = Tuple["re.Pattern[str]", Callable[["re.Match[str]"], Any]]
@@ -220,32 +310,68 @@ def fast_paths() -> Dict[str, FastPath]:
     inbound lists), assembled from the grammar's own terminals so that they accept nothing
     the grammar would read differently (tests/test_grammar.py checks that they agree).
     A cell they do not match goes to the full grammar."""
-    terminal = {name: parser().get_terminal(name).pattern.to_regexp() for name in ("NAME", "TYPE", "REF", "COUNT")}
-    # `name (Type)`, `name (Type` cut at the column edge, or a bare `name` (its type wrapped away)
-    gap = "[ \t\f\r\n]*"  # the grammar's %ignore WS, not Python's wider \s
-    layer = re.compile(rf"(?P<name>{terminal['NAME']})(?:{gap}\({gap}(?P<type>{terminal['TYPE']}){gap}(?P<close>\))?)?")
-    count = re.compile(rf"(?:{terminal['COUNT']})")
-    ref = terminal["REF"]
-    quoted_refs = re.compile(rf"\[{gap}'{ref}'(?:{gap},{gap}'{ref}')*{gap}\]")
-    bare_refs = re.compile(rf"{ref}(?:,?[ \t\f\r\n]+{ref})*")
-    find_ref = re.compile(ref)
+    return {key: _fast_path(key) for key in FAST_KEYS}
 
-    def layer_cell(match: "re.Match[str]") -> LayerCell:
-        name, typ = match.group("name", "type")
-        if typ is None:
-            return LayerCell(name=name, type=None, type_cut=False, nested=False)
-        return LayerCell(name=name, type=typ.rstrip("…"), type_cut=match["close"] is None or typ.endswith("…"),
-                         nested=False)
+
+FAST_KEYS = ("layer_cell", "params_cell", "connected_cell", "connected_list", "shape_cell", "totals_line",
+             "model_line")
+
+
+@lru_cache(maxsize=None)
+def _fast_path(key: str) -> FastPath:
+    """One of `fast_paths()`, compiled when a table first needs it (start-up: a table without
+    a `Connected to` column never compiles the reference patterns)."""
+    terminal = terminal_patterns()
+    gap = "[ \t\f\r\n]*"  # the grammar's %ignore WS, not Python's wider \s
+    if key == "layer_cell":
+        # `name (Type)`, `name (Type` cut at the column edge, or a bare `name` (its type wrapped away)
+        return (re.compile(rf"(?P<name>{terminal['NAME']})(?:{gap}\({gap}(?P<type>{terminal['TYPE']}){gap}"
+                           rf"(?P<close>\))?)?"), _fast_layer_cell)
+    if key == "params_cell":
+        return re.compile(rf"(?:{terminal['COUNT']})"), lambda match: ParamsCell(count=_count(match.group()), note=None)
+    ref = terminal["REF"]
+    find_ref = re.compile(ref)
 
     def refs(match: "re.Match[str]") -> Tuple[Inbound, ...]:
         return tuple(_inbound(m.group()) for m in find_ref.finditer(match.group()))
 
-    return {
-        "layer_cell": (layer, layer_cell),
-        "params_cell": (count, lambda match: ParamsCell(count=_count(match.group()), note=None)),
-        "connected_cell": (bare_refs, refs),
-        "connected_list": (quoted_refs, refs),
-    }
+    if key == "connected_cell":
+        return re.compile(rf"{ref}(?:,?[ \t\f\r\n]+{ref})*"), refs
+    if key == "connected_list":
+        return re.compile(rf"\[{gap}'{ref}'(?:{gap},{gap}'{ref}')*{gap}\]"), refs
+    plain: Dict[str, FastPath] = {"shape_cell": (PLAIN_SHAPE, _plain_shape),
+                                  "totals_line": (PLAIN_TOTALS, _plain_totals),
+                                  "model_line": (PLAIN_MODEL_LINE, lambda match: match.group(1))}
+    return plain[key]
+
+
+def _fast_layer_cell(match: "re.Match[str]") -> LayerCell:
+    name, typ = match.group("name", "type")
+    if typ is None:
+        return LayerCell(name=name, type=None, type_cut=False, nested=False)
+    return LayerCell(name=name, type=typ.rstrip("…"), type_cut=match["close"] is None or typ.endswith("…"),
+                     nested=False)
+
+
+# Fast paths for the exact way every printer spells its commonest shapes, totals and model
+# lines (single spaces, no trailing comma, no cut): narrower than the grammar on purpose, so
+# that what they accept the grammar reads the same way; anything else goes to the grammar.
+# (COUNT's `1,024` would be one dimension: a dimension here is digits alone, after ", ".)
+PLAIN_SHAPE = re.compile(r"\((?:None|[0-9]{1,18})(?:, (?:None|[0-9]{1,18}))*\)")
+PLAIN_TOTALS = re.compile(r"(Total|Trainable|Non-trainable|Optimizer) params: ([0-9]{1,3}(?:,[0-9]{3}){1,12}|[0-9]{1,36})"
+                          r"(?: \(([0-9]{1,36}\.[0-9]{1,36}|[0-9]{1,36}) ([KMGT]?B(?:yte)?s?|[KMGT]iB)\))?")
+PLAIN_MODEL_LINE = re.compile(r'Model: "([^"\n]*)"')
+
+
+def _plain_shape(match: "re.Match[str]") -> ShapeCell:
+    return ShapeCell(shape=tuple(None if dim == "None" else int(dim) for dim in match.group()[1:-1].split(", ")),
+                     cut=False, open_end=False)
+
+
+def _plain_totals(match: "re.Match[str]") -> TotalsLine:
+    kind, count, size, unit = match.groups()
+    return TotalsLine(kind=kind.lower().replace("-", "_"), count=_count(count),
+                      size_bytes=None if size is None else float(size) * UNIT_BYTES.get(unit.upper(), 1))
 
 
 def complete_cut_shape(cell: ShapeCell, text: str) -> ShapeCell:
@@ -285,6 +411,18 @@ def parse_cell(start: str, text: str) -> Any:
     return value
 
 
+def read_layer_cell(text: str) -> LayerCell:
+    """`parse_cell("layer_cell", text)`, the fast path tried first: a layer cell (a name) is
+    never memoized when the fast path reads it, so nothing cached can come before it."""
+    paths = _FAST.get("layer_cell") or _load_fast("layer_cell")
+    if len(paths) == 1:
+        pattern, build = paths[0]
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return build(match)
+    return parse_cell("layer_cell", text)
+
+
 def read_shape_cell(text: str) -> ShapeCell:
     """A shape cell's reading with its cut end completed, memoized: shapes repeat down a table."""
     cell = _SHAPES.get(text)
@@ -313,9 +451,8 @@ _SHAPES: Dict[str, ShapeCell] = {}
 
 
 def _load_fast(start: str) -> List[FastPath]:
-    paths = fast_paths()
     keys = (start, "connected_list") if start == "connected_cell" else (start,)
-    _FAST[start] = [paths[key] for key in keys if key in paths]
+    _FAST[start] = [_fast_path(key) for key in keys if key in FAST_KEYS]
     return _FAST[start]
 
 

@@ -9,20 +9,22 @@ once as channels_last and, if that leaves rows unexplained, once as channels_fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
-from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi
+from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi, record
 from .speed import paused_gc
 
 DATA_FORMATS = ("channels_last", "channels_first")
 UNKNOWN_SHAPE_WORDS = ("multiple", "?")
 
 
-@dataclass(frozen=True)
+@record
 class RowInference:
+    """How one row was read: its input, the configuration that explains it, or why none does."""
+
     row: Row
     layer_class: Optional[str]
     input_shapes: Tuple[Shape, ...]
@@ -40,14 +42,39 @@ class RowInference:
     #: which of several inputs disagrees with the row (a shared layer's odd call).
     suspect_input: Optional[int] = None
 
+    def __init__(self, row: Row, layer_class: Optional[str], input_shapes: Tuple[Shape, ...], best: Optional[Candidate],
+                 exact: bool, alternatives: Tuple[Candidate, ...] = (), reason: Optional[str] = None,
+                 problem: Optional[str] = None, hint: Optional[str] = None, suspect_input: Optional[int] = None) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["row"] = row
+        state["layer_class"] = layer_class
+        state["input_shapes"] = input_shapes
+        state["best"] = best
+        state["exact"] = exact
+        state["alternatives"] = alternatives
+        state["reason"] = reason
+        state["problem"] = problem
+        state["hint"] = hint
+        state["suspect_input"] = suspect_input
 
-@dataclass(frozen=True)
+
+@record
 class Inference:
+    """Every row read in one data format."""
+
     summary: Summary
     data_format: Optional[str]
     rows: Tuple[RowInference, ...]
     #: rows read exactly in this data format, before any is blamed for its reader's sake.
     explained: int
+
+    def __init__(self, summary: Summary, data_format: Optional[str], rows: Tuple[RowInference, ...],
+                 explained: int) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["summary"] = summary
+        state["data_format"] = data_format
+        state["rows"] = rows
+        state["explained"] = explained
 
 
 @paused_gc()
@@ -257,8 +284,20 @@ class _ShapeFlow:
         """The possible inputs of a row: one set, or several where `Connected to` names a layer
         by a cut name (`batch_normalizat…`) that fits several rows."""
         row = self.rows[index]
-        if not row.inbound:
+        inbound = row.inbound
+        if not inbound:
             return [self.inputs_of(index)]
+        if len(inbound) == 1:  # the common case of `_resolve_all` below, without its lists
+            ref = inbound[0]
+            name = ref.layer
+            if name in self.outputs and not name.endswith("…"):
+                shape = self.outputs[name]
+                if shape is None or isinstance(shape, str):
+                    return [()]
+                if is_multi(shape):
+                    tensor = ref.tensor or 0
+                    return [(shape[tensor],)] if tensor < len(shape) else [()]  # type: ignore[index,arg-type]
+                return [(shape,)]  # type: ignore[list-item]
         per_ref = [self._resolve_all(ref.layer, ref.tensor) for ref in row.inbound]
         if any(not options for options in per_ref):
             return [()]
@@ -282,22 +321,28 @@ class _ShapeFlow:
 
     def record(self, index: int, inputs: Tuple[Shape, ...], output: OutputShape) -> None:
         row = self.rows[index]
+        depth, name = row.depth, row.name
         self.sources[index] = self._sources(index)
-        self._chain_index[row.depth] = index
-        if row.name:
-            self._by_name[row.name] = index
-        self.container_input[row.depth] = inputs
-        self.chain[row.depth] = output
-        for deeper in [d for d in self.chain if d > row.depth]:
-            del self.chain[deeper]
-        if row.name:
-            self.outputs[row.name] = output
-            self.history.append((row.name, output))
+        self._chain_index[depth] = index
+        if name:
+            self._by_name[name] = index
+        self.container_input[depth] = inputs
+        chain = self.chain
+        chain[depth] = output
+        if len(chain) > 1:
+            for deeper in [d for d in chain if d > depth]:
+                del chain[deeper]
+        if name:
+            self.outputs[name] = output
+            self.history.append((name, output))
 
     def _sources(self, index: int) -> Tuple[int, ...]:
         """The rows read, one per inbound tensor; () when any of them cannot be named."""
         row = self.rows[index]
         if row.inbound:
+            if len(row.inbound) == 1:
+                source = self._source_named(row.inbound[0].layer)
+                return () if source == -1 else (source,)
             found = tuple(self._source_named(ref.layer) for ref in row.inbound)
             return () if -1 in found else found
         previous = self.rows[index - 1] if index else None
@@ -350,7 +395,53 @@ def _is_input_layer(row: Row) -> bool:
 # ---- one row -----------------------------------------------------------------------------------
 
 
+#: a row's whole inference, minus the row, by everything about the row it depends on (see
+#: `_infer_row`): long tables repeat the same rows, each read the same way.
+_OUTCOMES: Dict[Tuple, RowInference] = {}
+
+
 def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
+    """Memoized `_infer_one_row`. The key holds every row field the inference reads, bar the
+    ones that cannot matter there: a typeless row (`_typeless`) and a nested model
+    (`_container`, which reads the rows below it) are never memoized; the name only breaks
+    ties between several candidate classes (`_named_after`), so it is part of the key then."""
+    classes = (row.layer_class,) if row.layer_class else row.class_candidates
+    key = (classes, row.type, row.params_note, inputs, row.output_shape, row.params, row.shape_cut,
+           data_format, summary.format, row.name if len(classes) > 1 else None)
+    try:
+        cached = _OUTCOMES.get(key)
+    except TypeError:  # an unhashable part (never from the parser): no memo
+        return _infer_one_row(summary, index, row, inputs, data_format)
+    if cached is not None:
+        if cached.row is row:
+            return cached
+        copy = _NEW(RowInference)
+        state = copy.__dict__
+        state["row"] = row  # the first field first: the copy keeps sharing the class's keys
+        state.update(cached.__dict__)
+        state["row"] = row
+        return copy
+    result = _infer_one_row(summary, index, row, inputs, data_format)
+    if (row.type or classes) and not _is_container(classes):
+        if len(_OUTCOMES) > 100_000:
+            _OUTCOMES.clear()
+        _OUTCOMES[key] = result
+    return result
+
+
+_NEW = object.__new__
+
+
+def _is_container(classes: Tuple[str, ...]) -> bool:
+    for name in classes:
+        spec = REGISTRY.get(name)
+        if spec is not None:
+            return spec.is_container
+    return False
+
+
+def _infer_one_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...],
+                   data_format: str) -> RowInference:
     classes = (row.layer_class,) if row.layer_class else row.class_candidates
     if not row.type and not classes:
         return _typeless(summary, row, inputs, data_format)
@@ -363,8 +454,15 @@ def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...]
     if specs[0][1].is_container:  # type: ignore[union-attr]
         return _container(summary, index, row, specs[0][0], inputs)
     outcomes = [_best_of(name, spec, row, inputs, data_format, summary) for name, spec in specs]  # type: ignore[arg-type]
-    outcomes.sort(key=lambda r: (not r.exact, r.best is None, r.best.rank if r.best else 0))
+    outcomes.sort(key=lambda r: (not r.exact, r.best is None, r.best.rank if r.best else 0,
+                                 not _named_after(r.layer_class, row.name)))
     return outcomes[0]
+
+
+def _named_after(layer_class: Optional[str], name: str) -> bool:
+    """A type cut at the column edge (`(Globa`) fits several classes alike; the generated
+    name (`global_average_pooling2d_1`, Keras 1 `globalaveragepooling2d_1`) tells them apart."""
+    return bool(layer_class) and name.replace("_", "").lower().startswith(layer_class.lower())  # type: ignore[union-attr]
 
 
 def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:

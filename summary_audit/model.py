@@ -7,8 +7,10 @@ object kept apart from the semantic plan, as einops does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Optional, Tuple, Union
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
+from operator import attrgetter
+from reprlib import recursive_repr
+from typing import Any, Callable, Literal, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 Dim = Optional[int]
 Shape = Tuple[Dim, ...]
@@ -21,12 +23,73 @@ Status = Literal["ok", "mismatch", "unverified"]
 Severity = Literal["error", "warning", "info"]
 
 
+T = TypeVar("T")
+#: the default of a `field(default_factory=...)` in a hand-written `__init__`.
+FACTORY: Any = type("_Factory", (), {"__repr__": lambda self: "<factory>", "__slots__": ()})()
+
+
+def record(cls: Type[T]) -> Type[T]:
+    """`@dataclass(frozen=True)` for the pipeline's records, without its cost.
+
+    The dataclass decorator compiles six methods a class every time the package is imported
+    (a third of the command's start-up), and its frozen `__init__` sets each field through
+    `object.__setattr__` (a 14-field `Row` took 6 µs; a long table makes one a row). Here the
+    class writes its own `__init__`, which fills `__dict__` key by key in field order (so that
+    instances still share their keys: a dict built apart and assigned would double a row's
+    memory); equality, hashing,
+    `repr` and the frozen guards are the dataclass ones, made from closures. The class is a
+    dataclass all the same (`fields`, `replace`, `asdict`), and the `__init__` is checked
+    against the fields at import: same names, same order, same defaults.
+    """
+    init = cls.__dict__["__init__"]
+    cls = dataclass(init=False, repr=False, eq=False)(cls)  # fields only: nothing compiled
+    declared = fields(cls)  # type: ignore[arg-type]
+    names = tuple(f.name for f in declared)
+    code = init.__code__
+    defaults = tuple(FACTORY if f.default is MISSING else f.default for f in declared
+                     if f.default is not MISSING or f.default_factory is not MISSING)
+    if code.co_varnames[1:code.co_argcount] != names or (init.__defaults__ or ()) != defaults \
+            or code.co_kwonlyargcount:
+        raise TypeError(f"{cls.__name__}.__init__ does not take the fields {names} with their defaults")
+    values: Callable[[Any], Tuple[Any, ...]] = attrgetter(*names) if len(names) > 1 else \
+        (lambda self: (getattr(self, names[0]),))
+
+    @recursive_repr()
+    def __repr__(self: Any) -> str:
+        return self.__class__.__qualname__ + "(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in names) + ")"
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return values(self) == values(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(values(self))
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)  # type: ignore[arg-type]
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)  # type: ignore[arg-type]
+
+    for method in (__repr__, __eq__, __hash__, __setattr__, __delattr__):
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+        setattr(cls, method.__name__, method)
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    params.init = params.repr = params.eq = params.frozen = True
+    return cls
+
+
 def is_multi(shape: OutputShape) -> bool:
     """True for a tuple of shapes (several outputs) rather than one shape."""
     return isinstance(shape, tuple) and bool(shape) and isinstance(shape[0], tuple)
 
 
-@dataclass(frozen=True)
+@record
 class Inbound:
     """One `Connected to` entry: ``lstm[0][1]`` is layer ``lstm``, node 0, tensor 1."""
 
@@ -35,8 +98,15 @@ class Inbound:
     tensor: Optional[int] = None
     text: str = ""
 
+    def __init__(self, layer: str, node: Optional[int] = None, tensor: Optional[int] = None, text: str = "") -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["layer"] = layer
+        state["node"] = node
+        state["tensor"] = tensor
+        state["text"] = text
 
-@dataclass(frozen=True)
+
+@record
 class Row:
     """One layer row as printed, with every cell already parsed."""
 
@@ -58,13 +128,36 @@ class Row:
     #: the output shape was cut at the column edge (``[(None, 10, 6), (Non``): a prefix only.
     shape_cut: bool = False
 
+    def __init__(self, line: int, name: str, type: str, layer_class: Optional[str], output_shape: OutputShape,
+                 params: Optional[int], depth: int = 0, inbound: Tuple[Inbound, ...] = (),
+                 trainable: Optional[bool] = None, class_candidates: Tuple[str, ...] = (),
+                 params_note: Optional[str] = None, end_line: int = 0, truncated: bool = False,
+                 shape_cut: bool = False) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["line"] = line
+        state["name"] = name
+        state["type"] = type
+        state["layer_class"] = layer_class
+        state["output_shape"] = output_shape
+        state["params"] = params
+        state["depth"] = depth
+        state["inbound"] = inbound
+        state["trainable"] = trainable
+        state["class_candidates"] = class_candidates
+        state["params_note"] = params_note
+        state["end_line"] = end_line
+        state["truncated"] = truncated
+        state["shape_cut"] = shape_cut
+
     @property
     def connected_to(self) -> Tuple[str, ...]:
         return tuple(ref.layer for ref in self.inbound)
 
 
-@dataclass(frozen=True)
+@record
 class Totals:
+    """The printed totals: counts, sizes in bytes and where each line stands."""
+
     total: Optional[int] = None
     trainable: Optional[int] = None
     non_trainable: Optional[int] = None
@@ -74,16 +167,36 @@ class Totals:
     #: 1-based input line of each totals line, keyed like the counts.
     lines: Mapping[str, int] = field(default_factory=dict)
 
+    def __init__(self, total: Optional[int] = None, trainable: Optional[int] = None,
+                 non_trainable: Optional[int] = None, optimizer: Optional[int] = None,
+                 sizes: Mapping[str, float] = FACTORY, lines: Mapping[str, int] = FACTORY) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["total"] = total
+        state["trainable"] = trainable
+        state["non_trainable"] = non_trainable
+        state["optimizer"] = optimizer
+        state["sizes"] = {} if sizes is FACTORY else sizes
+        state["lines"] = {} if lines is FACTORY else lines
 
-@dataclass(frozen=True)
+
+@record
 class Finding:
+    """One problem the audit reports, with its line."""
+
     severity: Severity
     line: Optional[int]
     code: str
     message: str
 
+    def __init__(self, severity: Severity, line: Optional[int], code: str, message: str) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["severity"] = severity
+        state["line"] = line
+        state["code"] = code
+        state["message"] = message
 
-@dataclass(frozen=True)
+
+@record
 class Summary:
     """One table found in the input."""
 
@@ -100,8 +213,22 @@ class Summary:
     #: columns the header named, e.g. ("layer", "shape", "params", "connected").
     columns: Tuple[str, ...] = ()
 
+    def __init__(self, model_name: Optional[str], format: Format, start_line: int, end_line: int,
+                 rows: Tuple[Row, ...], totals: Optional[Totals], findings: Tuple[Finding, ...] = (),
+                 origin: Optional[str] = None, columns: Tuple[str, ...] = ()) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["model_name"] = model_name
+        state["format"] = format
+        state["start_line"] = start_line
+        state["end_line"] = end_line
+        state["rows"] = rows
+        state["totals"] = totals
+        state["findings"] = findings
+        state["origin"] = origin
+        state["columns"] = columns
 
-@dataclass(frozen=True)
+
+@record
 class ReadError:
     """Input that could not be read as a summary at all."""
 
@@ -109,8 +236,14 @@ class ReadError:
     column: Optional[int]
     message: str
 
+    def __init__(self, line: Optional[int], column: Optional[int], message: str) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["line"] = line
+        state["column"] = column
+        state["message"] = message
 
-@dataclass(frozen=True)
+
+@record
 class Document:
     """Everything found in one input: the summaries and what could not be read."""
 
@@ -118,8 +251,15 @@ class Document:
     summaries: Tuple[Summary, ...]
     errors: Tuple[ReadError, ...] = ()
 
+    def __init__(self, source: Optional[str], summaries: Tuple[Summary, ...],
+                 errors: Tuple[ReadError, ...] = ()) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["source"] = source
+        state["summaries"] = summaries
+        state["errors"] = errors
 
-@dataclass(frozen=True)
+
+@record
 class Candidate:
     """One configuration of a layer that explains (or tries to explain) a row."""
 
@@ -134,9 +274,24 @@ class Candidate:
     #: e.g. "Keras 2.0-2.2 formula (GRU without reset_after)".
     note: Optional[str] = None
 
+    def __init__(self, config: Mapping[str, Any], params: Optional[int], output_shape: OutputShape,
+                 explanation: Optional[str], trainable_params: Optional[int] = None,
+                 non_trainable_params: Optional[int] = None, rank: float = 0.0, note: Optional[str] = None) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["config"] = config
+        state["params"] = params
+        state["output_shape"] = output_shape
+        state["explanation"] = explanation
+        state["trainable_params"] = trainable_params
+        state["non_trainable_params"] = non_trainable_params
+        state["rank"] = rank
+        state["note"] = note
 
-@dataclass(frozen=True)
+
+@record
 class RowAudit:
+    """One row checked: ok, mismatch or unverified, and why."""
+
     row: Row
     status: Status
     input_shapes: Tuple[OutputShape, ...] = ()
@@ -151,17 +306,48 @@ class RowAudit:
     #: the Keras class the audit read the row as (a cut type such as `MaxPooling2` resolved).
     layer_class: Optional[str] = None
 
+    def __init__(self, row: Row, status: Status, input_shapes: Tuple[OutputShape, ...] = (),
+                 expected_params: Optional[int] = None, expected_shape: OutputShape = None,
+                 inferred: Mapping[str, Any] = FACTORY, explanation: Optional[str] = None,
+                 messages: Tuple[str, ...] = (), alternatives: Tuple[Candidate, ...] = (),
+                 trainable_params: Optional[int] = None, non_trainable_params: Optional[int] = None,
+                 layer_class: Optional[str] = None) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["row"] = row
+        state["status"] = status
+        state["input_shapes"] = input_shapes
+        state["expected_params"] = expected_params
+        state["expected_shape"] = expected_shape
+        state["inferred"] = {} if inferred is FACTORY else inferred
+        state["explanation"] = explanation
+        state["messages"] = messages
+        state["alternatives"] = alternatives
+        state["trainable_params"] = trainable_params
+        state["non_trainable_params"] = non_trainable_params
+        state["layer_class"] = layer_class
 
-@dataclass(frozen=True)
+
+@record
 class TotalsAudit:
+    """The totals checked against the rows."""
+
     totals: Optional[Totals]
     expected_total: Optional[int]
     expected_trainable: Optional[int]
     expected_non_trainable: Optional[int]
     status: Status
 
+    def __init__(self, totals: Optional[Totals], expected_total: Optional[int], expected_trainable: Optional[int],
+                 expected_non_trainable: Optional[int], status: Status) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["totals"] = totals
+        state["expected_total"] = expected_total
+        state["expected_trainable"] = expected_trainable
+        state["expected_non_trainable"] = expected_non_trainable
+        state["status"] = status
 
-@dataclass(frozen=True)
+
+@record
 class Audit:
     """A summary with every row and total checked."""
 
@@ -171,3 +357,13 @@ class Audit:
     data_format: Optional[str]
     status: Status
     findings: Tuple[Finding, ...] = ()
+
+    def __init__(self, summary: Summary, rows: Tuple[RowAudit, ...], totals: TotalsAudit,
+                 data_format: Optional[str], status: Status, findings: Tuple[Finding, ...] = ()) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["summary"] = summary
+        state["rows"] = rows
+        state["totals"] = totals
+        state["data_format"] = data_format
+        state["status"] = status
+        state["findings"] = findings

@@ -12,11 +12,13 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from dataclasses import dataclass
+from functools import partial
 from itertools import count, repeat
+from operator import itemgetter
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import SummaryAuditError
+from .model import record
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
@@ -69,12 +71,17 @@ class Line(NamedTuple):
     collapsed: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """The lines of one candidate table, from its `Model:` line (or header) to its totals."""
 
     lines: Tuple[Line, ...]
     origin: Optional[str] = None
+
+    def __init__(self, lines: Tuple[Line, ...], origin: Optional[str] = None) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["lines"] = lines
+        state["origin"] = origin
 
 
 # ---- bytes → text --------------------------------------------------------------------------
@@ -166,7 +173,12 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
     raw = text.split("\n")
     if HTML_HINT.search(text[:200000]):
         return list(_html_lines(raw)), "html"
-    return list(map(Line._make, zip(count(1), raw, repeat(False)))), None
+    return list(map(_NEW_LINE, zip(count(1), raw, repeat(False)))), None
+
+
+#: `Line._make` without its Python frame (a long paste has a line per row or two).
+_NEW_LINE = partial(tuple.__new__, Line)
+_TEXT = itemgetter(1)
 
 
 def _notebook_lines(text: str) -> Optional[List[Line]]:
@@ -255,8 +267,14 @@ def _html_lines(raw: Sequence[str]) -> Iterator[Line]:
 
 def clean_lines(lines: Iterable[Line]) -> List[Line]:
     """Space look-alikes to spaces, quote prefixes and line numbers off, collapsed tables split apart."""
+    lines = _strip_line_numbers(list(lines))
+    texts = list(map(_TEXT, lines))
+    whole = "\n".join(texts)
+    if "\t" not in whole and ">" not in whole and (whole.isascii() or not HAS_SPACE_LIKE.search(whole)) \
+            and max(map(len, texts), default=0) <= 120:
+        return lines  # nothing below would change a line (checked at once over the whole text)
     cleaned: List[Line] = []
-    for line in _strip_line_numbers(list(lines)):
+    for line in lines:
         text = line.text
         if not text.isascii() and HAS_SPACE_LIKE.search(text):
             text = text.translate(SPACE_LIKE)
@@ -282,9 +300,12 @@ def _strip_line_numbers(lines: List[Line]) -> List[Line]:
     offsets: dict = {}
     filled = 0
     for line in lines:
-        if not line.text.strip():
+        text = line.text.lstrip()
+        if not text:
             continue
         filled += 1
+        if not text[0].isdecimal():  # LINE_NUMBER's `^\s*\d`, without the regex
+            continue
         match = LINE_NUMBER.match(line.text)
         if match:
             offset = int(match.group(1)) - line.number
@@ -340,7 +361,7 @@ COMMENT_START = re.compile(r"\s#")
 
 def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Block]:
     """Every stretch of lines that holds one table, each from its header to its totals."""
-    headers = [i for i, line in enumerate(lines) if _is_header(line.text)]
+    headers = [i for i, line in enumerate(lines) if "Layer" in line.text and _is_header(line.text)]
     blocks: List[Block] = []
     for k, header in enumerate(headers):
         start = _block_start(lines, header, blocks[-1] if blocks else None)
@@ -398,9 +419,13 @@ def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
 def repair_block(lines: List[Line]) -> List[Line]:
     """Undo damage that only shows across a whole table: `?` for spaces or box characters,
     hard wraps at a terminal's width, inline comments."""
-    lines = _repair_question_marks(lines)
+    whole = "\n".join(map(_TEXT, lines))
+    if "??" in whole:
+        lines = _repair_question_marks(lines)
     lines = _undo_double_spacing(lines)
     lines = _rejoin_hard_wraps(lines)
+    if "#" not in whole:  # (the repairs above never add one)
+        return list(lines)
     return [line._replace(text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
 
 
@@ -435,6 +460,12 @@ def _undo_double_spacing(lines: List[Line]) -> List[Line]:
     """A blog that put a blank line after every line of the table (seed 003): drop one blank
     after each line, so that a wrapped row's lines stand together again. Tables printed with
     blank lines of their own (tf_keras) always have some lines side by side (header, rules)."""
+    previous = False
+    for line in lines:  # two filled lines side by side (found within a few lines): nothing to undo
+        current = bool(line.text.strip())
+        if current and previous:
+            return lines
+        previous = current
     filled = [bool(line.text.strip()) for line in lines]
     if sum(filled) < 5 or any(a and b for a, b in zip(filled, filled[1:])):
         return lines

@@ -9,14 +9,13 @@ table, columns no longer aligned — is read whole by the grammar's `rows` rule 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
-from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine, parse_cell,
-                      read_shape_cell)
+from .grammar import (_CELLS, _SHAPES, CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
+                      parse_cell, read_layer_cell, read_shape_cell)
 from .layers import REGISTRY
-from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, is_multi
+from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, record
 from .normalize import (MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines, find_blocks,
                         is_rule_line)
 from .speed import paused_gc
@@ -55,12 +54,20 @@ class _RawRow:
         self.foreign = foreign
 
 
-@dataclass(frozen=True)
+@record
 class _Layout:
+    """A table's layout: its generation's format, and its columns."""
+
     format: Format
     delimited: bool
     #: role → start column (positional layouts), or the roles in cell order (delimited).
     roles: Tuple[str, ...]
+
+    def __init__(self, format: Format, delimited: bool, roles: Tuple[str, ...]) -> None:
+        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
+        state["format"] = format
+        state["delimited"] = delimited
+        state["roles"] = roles
 
     @property
     def joiner(self) -> str:
@@ -201,7 +208,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
         cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
         if cells is not None and _starts_row(cells, rows, separated):
             rows.append(_RawRow(line.number, line.number, {role: [cell] for role, cell in cells.items()},
-                                depth=_frame_depth(text) if not delimited else 0, text=text))
+                                0 if delimited or "|" not in text else _frame_depth(text), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
             _continue_row(rows[-1], cells, line)
@@ -336,7 +343,8 @@ def _rules_between_rows(body: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
     if len(rows) < 2:
         return False
     first, last = rows[0].line, rows[-1].line
-    return any(first < line.number < last and line.text.strip().startswith("__") for line in body)
+    return any("__" in line.text and first < line.number < last and line.text.strip().startswith("__")
+               for line in body)
 
 
 def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
@@ -345,7 +353,7 @@ def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
         return False
     texts = " ".join(" ".join(row.cells.get("layer", [row.text])) for row in rows)
     types = re.findall(r"\((\w+)\)", texts)
-    return any(REGISTRY.is_legacy_spelling(name) for name in types) or \
+    return any(REGISTRY.is_legacy_spelling(name) for name in dict.fromkeys(types)) or \
         bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", " ".join(" ".join(r.cells.get("connected", [r.text]))
                                                               for r in rows)))
 
@@ -398,6 +406,8 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 
 
 def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
+    # The cells are read in this order (layer, shape, count, connected, trainable): the first
+    # bad one names the column of the row's error.
     cells = raw.cells
     joiner = layout.joiner
     pieces = cells.get("layer")
@@ -406,18 +416,28 @@ def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
     indent = NEST_INDENT.match(layer_text) if "└" in layer_text else None
     if indent:
         depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
-    layer: LayerCell = parse_cell("layer_cell", layer_text.strip())
+    layer: LayerCell = read_layer_cell(layer_text.strip())
     pieces = cells.get("shape")
     shape_text = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
-    shape: ShapeCell = read_shape_cell(shape_text) if shape_text else NO_SHAPE
+    if shape_text:
+        shape = _SHAPES.get(shape_text) or read_shape_cell(shape_text)
+    else:
+        shape = NO_SHAPE
     pieces = cells["params"]
-    params: ParamsCell = parse_cell("params_cell", (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip())
+    params_text = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip()
+    params: ParamsCell = _CELLS.get(("params_cell", params_text)) or parse_cell("params_cell", params_text)
     pieces = cells.get("connected")
-    connected = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
-    inbound = parse_cell("connected_cell", connected) if connected else ()
+    if pieces:
+        connected = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip()
+        inbound = parse_cell("connected_cell", connected) if connected else ()
+    else:
+        inbound = ()
     pieces = cells.get("trainable")
-    trainable_text = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
-    trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
+    if pieces:
+        trainable_text = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip()
+        trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
+    else:
+        trainable = None
     return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
 
 
@@ -436,15 +456,14 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
          inbound: Tuple[Inbound, ...], trainable: Optional[bool], depth: int) -> Row:
     printed_type = layer.type or ""
     name = layer.name or ""
-    candidates = REGISTRY.resolve(printed_type, truncated=layer.type_cut) if printed_type else ()
+    type_cut = layer.type_cut
+    candidates = REGISTRY.resolve(printed_type, type_cut) if printed_type else ()
     output_shape = shape.shape
-    if is_multi(output_shape) and len(output_shape) == 1:  # type: ignore[arg-type]
+    if isinstance(output_shape, tuple) and len(output_shape) == 1 and isinstance(output_shape[0], tuple):
         output_shape = output_shape[0]  # type: ignore[index]  # tf.keras' `[(None, 28, 28, 1)]`
-    return Row(line=line, end_line=end_line, name=name, type=printed_type,
-               layer_class=candidates[0] if len(candidates) == 1 else None,
-               class_candidates=candidates, output_shape=output_shape, params=params.count,
-               params_note=params.note, depth=depth, inbound=inbound, trainable=trainable,
-               truncated=name.endswith("…") or layer.type_cut, shape_cut=shape.cut)
+    return Row(line, name, printed_type, candidates[0] if len(candidates) == 1 else None, output_shape,
+               params.count, depth, inbound, trainable, candidates, params.note, end_line,
+               name.endswith("…") or type_cut, shape.cut)
 
 
 # ---- totals ---------------------------------------------------------------------------------------

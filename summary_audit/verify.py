@@ -20,7 +20,8 @@ UNITS = ("B", "KB", "MB", "GB", "TB")
 def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
-    rows = tuple(_row_audit(result, findings) for result in inference.rows)
+    memo: Dict[Tuple, RowAudit] = {}
+    rows = tuple(_row_audit(result, findings, memo) for result in inference.rows)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -29,7 +30,34 @@ def audit(summary: Summary) -> Audit:
 # ---- rows --------------------------------------------------------------------------------------
 
 
-def _row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
+_NEW = object.__new__
+
+
+def _row_audit(result: RowInference, findings: List[Finding], memo: Dict[Tuple, RowAudit]) -> RowAudit:
+    """A row's audit. An exact row's audit depends on its row only through the `row` field, so
+    rows read alike (the same candidate, inputs, alternatives and class: a long table repeats
+    them) copy the first one's audit; the ids are safe keys while the inference holds them."""
+    best = result.best
+    if best is None or not result.exact or len(result.input_shapes) > 1:  # (several: a list in `inferred`)
+        return _new_row_audit(result, findings)
+    key = (id(best), id(result.alternatives), result.input_shapes, result.layer_class)
+    try:
+        cached = memo.get(key)
+    except TypeError:  # an unhashable shape (never from the parser)
+        return _new_row_audit(result, findings)
+    if cached is None:
+        cached = memo[key] = _new_row_audit(result, findings)
+        return cached
+    copy = _NEW(RowAudit)
+    state = copy.__dict__
+    state["row"] = result.row  # the first field first: the copy keeps sharing the class's keys
+    state.update(cached.__dict__)
+    state["row"] = result.row
+    state["inferred"] = dict(cached.inferred)  # each row its own mapping, as before
+    return copy
+
+
+def _new_row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
     row, best = result.row, result.best
     if best is None and result.problem:
         findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {result.problem}"))

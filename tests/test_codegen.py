@@ -14,7 +14,8 @@ from typing import List, Tuple
 import pytest
 
 import summary_audit
-from conftest import FIXTURES, require_tensorflow
+from conftest import FIXTURES, import_library, require_tensorflow
+from summary_audit.pytest_plugin import summary_text
 from summary_audit.codegen import generate
 from summary_audit.crosscheck import CrossCheckUnavailable, compare, cross_check, layer_names
 from summary_audit.model import Row, Summary, Totals
@@ -51,7 +52,8 @@ def run_scripts(scripts: List[str], tmp_path: Path) -> List[str]:
         "    with redirect_stdout(out):\n"
         "        runpy.run_path(path, run_name='__main__')\n"
         "    open(path + '.out', 'w', encoding='utf-8').write(out.getvalue())\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, str(runner), *files], capture_output=True, text=True, env=ENV, timeout=1800)
+    done = subprocess.run([sys.executable, str(runner), *files], capture_output=True, text=True, env=ENV, timeout=1800,
+                          cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     return [Path(f + ".out").read_text(encoding="utf-8") for f in files]
 
@@ -188,3 +190,36 @@ def test_cross_check_on_the_command_line_adds_to_the_report() -> None:
     text = subprocess.run([sys.executable, "-m", "summary_audit", "check", path, "--cross-check"],
                           capture_output=True, text=True, env=ENV, timeout=600)
     assert "Cross-check with keras: the built model prints the same shapes and Param #: ok" in text.stdout
+
+
+def test_a_printed_table_with_hostile_names_reads_and_rebuilds_as_text(tmp_path: Path) -> None:
+    """The names as Keras 3 itself prints them: quotes, a backslash, a call expression."""
+    keras = import_library("keras")
+    marker = tmp_path / "mk"
+    names = ["x'\"y\\z", f"__import__('os').mkdir('{marker.name}')"]
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, name=names[0]),
+                              keras.layers.Dense(2, name=names[1])], name="q'm")
+    [summary] = summary_audit.parse(summary_text(model)).summaries
+    assert [row.name for row in summary.rows] == names
+    audit = summary_audit.audit(summary)
+    assert audit.status == "ok"
+    [printed] = run_scripts([generate(plan_model(audit))], tmp_path)
+    assert not marker.exists()
+    [rebuilt] = summary_audit.parse(printed).summaries
+    shown = [row.name for row in rebuilt.rows]  # Keras cuts the long one at the column edge
+    assert len(shown) == 2 and all(n == name or (n.endswith("…") and name.startswith(n[:-1]))
+                                   for n, name in zip(shown, names))
+
+
+def test_without_keras_the_cross_check_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    import importlib.util
+
+    from summary_audit import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in ("keras", "tf_keras") else real(name, *a))
+    status = cli.main(["check", str(ROOT / "fixtures" / "samples" / "seed000_keras2.txt"), "--cross-check"])
+    error = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(error) == 1 and "needs TensorFlow/Keras" in error[0]

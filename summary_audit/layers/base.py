@@ -8,7 +8,6 @@ shape and explanation, so the verifier only compares and ranks; it never knows l
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -170,6 +169,8 @@ class Registry:
 
     def suggest(self, printed_type: str) -> Optional[str]:
         """'Did you mean …?' for a type that resolves to nothing (``Conv2d`` → ``Conv2D``)."""
+        import difflib  # only for a type nothing resolves: kept off the start-up path
+
         lowered = {name.lower(): s.class_name for name, s in self._by_name.items()}
         if printed_type.lower() in lowered:
             return lowered[printed_type.lower()]
