@@ -136,7 +136,7 @@ def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
     known: Dict[str, object] = {}
     #: how many times each layer of this level is called (the nodes a reference can name).
     calls: Dict[str, int] = {}
-    for position, (index, row_audit) in enumerate(level):
+    for index, row_audit in level:
         row = row_audit.row
         if _is_input(row_audit):
             inputs.append(_input_plan(row.name, _single(row.output_shape), row.line, _int_input(rows, index)))
