@@ -53,10 +53,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return commands[args.command](args)
     except SummaryAuditError as error:
-        print(error.located(args.file), file=sys.stderr)
+        print(error.located(getattr(args, "file", "-")), file=sys.stderr)
         return EXIT_UNREADABLE
     except OSError as error:
-        print(f"{args.file}: {error.strerror or error}", file=sys.stderr)
+        print(f"{getattr(args, 'file', '-')}: {error.strerror or error}", file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130
@@ -67,8 +67,8 @@ def _check(args: argparse.Namespace) -> int:
     from .rows import parse
     from .verify import audit
 
-    data = sys.stdin.buffer.read() if args.file == "-" else _read(args.file)
-    source = "-" if args.file == "-" else args.file
+    source = args.file
+    data = _read(source)
     try:
         document = parse(data, source)
     except SummaryAuditError as error:
@@ -88,10 +88,15 @@ def _check(args: argparse.Namespace) -> int:
         for error in document.errors:
             place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
             print(f"{place}: {error.message}", file=sys.stderr)
-    if checks is not None and any(isinstance(c, str) for c in checks):
+    return max(_status(document, audits), _cross_check_status(checks or []))
+
+
+def _cross_check_status(checks: Sequence[object]) -> int:
+    """A table that could not be built is unreadable for the cross-check; a built one that
+    differs from its table is a mismatch."""
+    if any(isinstance(check, str) for check in checks):
         return EXIT_UNREADABLE
-    return max(_status(document, audits), EXIT_MISMATCH if checks and any(not c.equal for c in checks
-                                                                           if not isinstance(c, str)) else EXIT_OK)
+    return EXIT_MISMATCH if any(not check.equal for check in checks) else EXIT_OK  # type: ignore[attr-defined]
 
 
 def _cross_checks(audits: Sequence["Audit"], args: argparse.Namespace) -> list:
@@ -115,13 +120,12 @@ def _codegen(args: argparse.Namespace) -> int:
     """Print the script; exit 2 when the table cannot be rebuilt (and say which row)."""
     from .codegen import generate
     from .plan import plan_model
-    from .rows import parse
     from .verify import audit
 
-    data = sys.stdin.buffer.read() if args.file == "-" else _read(args.file)
-    document = parse(data, args.file)
-    if not document.summaries:
-        raise SummaryAuditError("no model summary found", 1, 1)
+    document, problem = _parse_one(args.file)
+    if problem or document is None:
+        print(problem, file=sys.stderr)
+        return EXIT_UNREADABLE
     if not 1 <= args.table <= len(document.summaries):
         raise SummaryAuditError(f"--table {args.table}: the file holds {len(document.summaries)} summaries")
     summary = document.summaries[args.table - 1]
@@ -161,8 +165,7 @@ def _parse_one(path: str) -> Tuple[Optional["Document"], Optional[str]]:
     from .rows import parse
 
     try:
-        data = sys.stdin.buffer.read() if path == "-" else _read(path)
-        document = parse(data, path)
+        document = parse(_read(path), path)
     except SummaryAuditError as error:
         return None, error.located(path)
     except OSError as error:
@@ -175,6 +178,9 @@ def _parse_one(path: str) -> Tuple[Optional["Document"], Optional[str]]:
 
 
 def _read(path: str) -> bytes:
+    """The file's bytes; '-' is standard input."""
+    if path == "-":
+        return sys.stdin.buffer.read()
     with open(path, "rb") as handle:
         return handle.read()
 

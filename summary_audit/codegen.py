@@ -188,8 +188,8 @@ def _all_assumptions(plan: ModelPlan) -> List[str]:
 
 
 def _uses_stand_in(plan: ModelPlan) -> bool:
-    return any((layer.call is not None and layer.call.class_name == STAND_IN)
-               or (layer.submodel is not None and _uses_stand_in(layer.submodel)) for layer in plan.layers)
+    return any(layer.is_stand_in or (layer.submodel is not None and _uses_stand_in(layer.submodel))
+               for layer in plan.layers)
 
 
 def _nested(plan: ModelPlan) -> bool:

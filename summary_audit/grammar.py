@@ -267,7 +267,7 @@ def parser() -> Lark:
 
 
 #: the grammar terminals the fast paths are assembled from.
-FAST_TERMINALS = ("NAME", "TYPE", "REF", "COUNT")
+FAST_TERMINALS = ("NAME", "TYPE", "REF", "COUNT", "TOTALS_KIND", "UNIT")
 
 
 @lru_cache(maxsize=1)
@@ -339,8 +339,10 @@ def _fast_path(key: str) -> FastPath:
         return re.compile(rf"{ref}(?:,?[ \t\f\r\n]+{ref})*"), refs
     if key == "connected_list":
         return re.compile(rf"\[{gap}'{ref}'(?:{gap},{gap}'{ref}')*{gap}\]"), refs
+    if key == "totals_line":
+        return (re.compile(rf"(?P<kind>{terminal['TOTALS_KIND']}) params: (?P<count>{PLAIN_COUNT})"
+                           rf"(?: \((?P<size>{PLAIN_SIZE}) (?P<unit>{terminal['UNIT']})\))?"), _plain_totals)
     plain: Dict[str, FastPath] = {"shape_cell": (PLAIN_SHAPE, _plain_shape),
-                                  "totals_line": (PLAIN_TOTALS, _plain_totals),
                                   "model_line": (PLAIN_MODEL_LINE, lambda match: match.group(1))}
     return plain[key]
 
@@ -358,8 +360,8 @@ def _fast_layer_cell(match: "re.Match[str]") -> LayerCell:
 # that what they accept the grammar reads the same way; anything else goes to the grammar.
 # (COUNT's `1,024` would be one dimension: a dimension here is digits alone, after ", ".)
 PLAIN_SHAPE = re.compile(r"\((?:None|[0-9]{1,18})(?:, (?:None|[0-9]{1,18}))*\)")
-PLAIN_TOTALS = re.compile(r"(Total|Trainable|Non-trainable|Optimizer) params: ([0-9]{1,3}(?:,[0-9]{3}){1,12}|[0-9]{1,36})"
-                          r"(?: \(([0-9]{1,36}\.[0-9]{1,36}|[0-9]{1,36}) ([KMGT]?B(?:yte)?s?|[KMGT]iB)\))?")
+PLAIN_COUNT = r"[0-9]{1,3}(?:,[0-9]{3}){1,12}|[0-9]{1,36}"
+PLAIN_SIZE = r"[0-9]{1,36}\.[0-9]{1,36}|[0-9]{1,36}"
 PLAIN_MODEL_LINE = re.compile(r'Model: "([^"\n]*)"')
 
 
@@ -369,7 +371,7 @@ def _plain_shape(match: "re.Match[str]") -> ShapeCell:
 
 
 def _plain_totals(match: "re.Match[str]") -> TotalsLine:
-    kind, count, size, unit = match.groups()
+    kind, count, size, unit = match.group("kind", "count", "size", "unit")
     return TotalsLine(kind=kind.lower().replace("-", "_"), count=_count(count),
                       size_bytes=None if size is None else float(size) * UNIT_BYTES.get(unit.upper(), 1))
 

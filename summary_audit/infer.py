@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
-from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi, record
+from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi, record, renewed
 from .speed import paused_gc
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -238,9 +238,7 @@ def _better_producer_output(summary: Summary, results: List[RowInference], index
         guesses.insert(0, _needed_input(summary, index, reader, data_format))
     rivals: List[Candidate] = []
     for wanted in dict.fromkeys(g for g in guesses if g is None or _concrete(g)):
-        query = LayerQuery(input_shapes=producer.input_shapes, output_shape=wanted, params=row.params,
-                           data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
-        rivals.extend(c for c in _candidates(spec, query)
+        rivals.extend(c for c in _candidates(spec, row, producer.input_shapes, wanted, data_format, summary)
                       if c.params == row.params and _concrete(c.output_shape) and c.rank < producer.best.rank
                       and not same_shape(c.output_shape, row.output_shape))  # type: ignore[arg-type]
     for rival in sorted(rivals, key=lambda c: c.rank):
@@ -284,20 +282,8 @@ class _ShapeFlow:
         """The possible inputs of a row: one set, or several where `Connected to` names a layer
         by a cut name (`batch_normalizat…`) that fits several rows."""
         row = self.rows[index]
-        inbound = row.inbound
-        if not inbound:
+        if not row.inbound:
             return [self.inputs_of(index)]
-        if len(inbound) == 1:  # the common case of `_resolve_all` below, without its lists
-            ref = inbound[0]
-            name = ref.layer
-            if name in self.outputs and not name.endswith("…"):
-                shape = self.outputs[name]
-                if shape is None or isinstance(shape, str):
-                    return [()]
-                if is_multi(shape):
-                    tensor = ref.tensor or 0
-                    return [(shape[tensor],)] if tensor < len(shape) else [()]  # type: ignore[index,arg-type]
-                return [(shape,)]  # type: ignore[list-item]
         per_ref = [self._resolve_all(ref.layer, ref.tensor) for ref in row.inbound]
         if any(not options for options in per_ref):
             return [()]
@@ -340,9 +326,6 @@ class _ShapeFlow:
         """The rows read, one per inbound tensor; () when any of them cannot be named."""
         row = self.rows[index]
         if row.inbound:
-            if len(row.inbound) == 1:
-                source = self._source_named(row.inbound[0].layer)
-                return () if source == -1 else (source,)
             found = tuple(self._source_named(ref.layer) for ref in row.inbound)
             return () if -1 in found else found
         previous = self.rows[index - 1] if index else None
@@ -413,23 +396,13 @@ def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...]
     except TypeError:  # an unhashable part (never from the parser): no memo
         return _infer_one_row(summary, index, row, inputs, data_format)
     if cached is not None:
-        if cached.row is row:
-            return cached
-        copy = _NEW(RowInference)
-        state = copy.__dict__
-        state["row"] = row  # the first field first: the copy keeps sharing the class's keys
-        state.update(cached.__dict__)
-        state["row"] = row
-        return copy
+        return cached if cached.row is row else renewed(cached, row=row)
     result = _infer_one_row(summary, index, row, inputs, data_format)
     if (row.type or classes) and not _is_container(classes):
         if len(_OUTCOMES) > 100_000:
             _OUTCOMES.clear()
         _OUTCOMES[key] = result
     return result
-
-
-_NEW = object.__new__
 
 
 def _is_container(classes: Tuple[str, ...]) -> bool:
@@ -521,19 +494,14 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
 
 def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
               summary: Summary) -> RowInference:
-    # the memo first: most rows of a long table ask what an earlier row asked
-    candidates = _CANDIDATES.get((spec.class_name, inputs, row.output_shape, row.params, data_format, summary.format))
-    if not candidates:
-        query = LayerQuery(input_shapes=inputs, output_shape=row.output_shape, params=row.params,
-                           data_format=data_format, generation=summary.format, name=row.name, printed_type=row.type)
-        candidates = _candidates(spec, query)
+    candidates = _candidates(spec, row, inputs, row.output_shape, data_format, summary)
     if not candidates and not inputs and not spec.has_weights:
         weightless = Candidate(config={}, params=0, output_shape=None,
                                explanation="no weights (no input row: the output shape is taken as printed)")
         return RowInference(row, name, inputs, weightless, row.params in (0, None))
     if not candidates and inputs and _concrete(row.output_shape):
         # Nothing turns this input into the printed output: what would the layer give instead?
-        unshaped = [c for c in _candidates(spec, replace(query, output_shape=None)) if c.params is not None]
+        unshaped = [c for c in _candidates(spec, row, inputs, None, data_format, summary) if c.params is not None]
         matching = [c for c in unshaped if row.params is None or c.params == row.params] or unshaped
         if matching and _concrete(matching[0].output_shape):
             closest = min(matching, key=lambda c: _distance(c, row))
@@ -591,10 +559,15 @@ def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple
 _CANDIDATES: Dict[Tuple, List[Candidate]] = {}
 
 
-def _candidates(spec: LayerSpec, query: LayerQuery) -> List[Candidate]:
-    key = (spec.class_name, query.input_shapes, query.output_shape, query.params, query.data_format, query.generation)
+def _candidates(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], output_shape: OutputShape, data_format: str,
+                summary: Summary) -> List[Candidate]:
+    """The spec's configurations for a row read with these inputs and this output (the printed
+    one, or None to ask what the layer would give), memoized: rows repeat down a table."""
+    key = (spec.class_name, inputs, output_shape, row.params, data_format, summary.format)
     cached = _CANDIDATES.get(key)
     if cached is None:
+        query = LayerQuery(input_shapes=inputs, output_shape=output_shape, params=row.params, data_format=data_format,
+                           generation=summary.format, name=row.name, printed_type=row.type)
         try:
             cached = list(spec.candidates(query))
         except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):

@@ -84,6 +84,19 @@ def record(cls: Type[T]) -> Type[T]:
     return cls
 
 
+def renewed(instance: T, **changes: Any) -> T:
+    """`dataclasses.replace` for a record, without running `__init__` again (a long table
+    copies one a row): its fields, some changed. The first field goes in first, so that the
+    copy keeps sharing its class's dict keys like an instance made by `__init__`."""
+    copy = object.__new__(type(instance))
+    state, values = copy.__dict__, instance.__dict__
+    first = next(iter(values))
+    state[first] = changes.get(first, values[first])
+    state.update(values)
+    state.update(changes)
+    return copy
+
+
 def is_multi(shape: OutputShape) -> bool:
     """True for a tuple of shapes (several outputs) rather than one shape."""
     return isinstance(shape, tuple) and bool(shape) and isinstance(shape[0], tuple)

@@ -460,14 +460,13 @@ def _undo_double_spacing(lines: List[Line]) -> List[Line]:
     """A blog that put a blank line after every line of the table (seed 003): drop one blank
     after each line, so that a wrapped row's lines stand together again. Tables printed with
     blank lines of their own (tf_keras) always have some lines side by side (header, rules)."""
-    previous = False
-    for line in lines:  # two filled lines side by side (found within a few lines): nothing to undo
+    filled: List[bool] = []
+    for line in lines:  # two filled lines side by side (met within a few lines): nothing to undo
         current = bool(line.text.strip())
-        if current and previous:
+        if current and filled and filled[-1]:
             return lines
-        previous = current
-    filled = [bool(line.text.strip()) for line in lines]
-    if sum(filled) < 5 or any(a and b for a, b in zip(filled, filled[1:])):
+        filled.append(current)
+    if sum(filled) < 5:
         return lines
     kept: List[Line] = []
     for index, line in enumerate(lines):

@@ -52,6 +52,10 @@ class LayerPlan:
     submodel: Optional["ModelPlan"] = None
     notes: Tuple[str, ...] = ()
 
+    @property
+    def is_stand_in(self) -> bool:
+        return self.call is not None and self.call.class_name == STAND_IN
+
 
 @dataclass(frozen=True)
 class ModelPlan:
@@ -86,8 +90,7 @@ def plan_model(audit: Audit) -> ModelPlan:
 
 
 def _stand_in_weights(plan: ModelPlan) -> int:
-    return sum(layer.call.args["weights"] for layer in plan.layers
-               if layer.call is not None and layer.call.class_name == STAND_IN)
+    return sum(layer.call.args["weights"] for layer in plan.layers if layer.is_stand_in)  # type: ignore[union-attr]
 
 
 def _untrained_in_stand_in(plan: ModelPlan, extra: int) -> ModelPlan:
@@ -96,7 +99,7 @@ def _untrained_in_stand_in(plan: ModelPlan, extra: int) -> ModelPlan:
     layers = list(plan.layers)
     for position, layer in enumerate(layers):
         call = layer.call
-        if extra > 0 and call is not None and call.class_name == STAND_IN:
+        if extra > 0 and call is not None and layer.is_stand_in:
             frozen = min(extra, call.args["weights"])
             layers[position] = replace(layer, call=replace(call, args={**call.args, "frozen": frozen}))
             extra -= frozen

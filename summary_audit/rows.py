@@ -12,7 +12,7 @@ import re
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
-from .grammar import (_CELLS, _SHAPES, CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
+from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       parse_cell, read_layer_cell, read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, record
@@ -150,13 +150,9 @@ def _model_name(lines: Sequence[Line]) -> Optional[str]:
 def _skip_header_continuation(lines: Sequence[Line], header_index: int) -> int:
     """A narrow tf_keras header wraps (`Param` / `#`): skip to the rule below it."""
     for i in range(header_index + 1, min(header_index + 4, len(lines))):
-        if _is_rule(lines[i].text):
+        if is_rule_line(lines[i].text):
             return i + 1
     return header_index + 1
-
-
-def _is_rule(text: str) -> bool:
-    return is_rule_line(text)
 
 
 def _is_blank(text: str) -> bool:
@@ -199,7 +195,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
         if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        if not text.strip(" |┃│") or (text.lstrip()[:1] in RULE_STARTS and is_rule_line(text)):  # blank or a rule
+        if _is_blank(text) or (text.lstrip()[:1] in RULE_STARTS and is_rule_line(text)):
             separated = True
             continue
         if line.collapsed or header.collapsed:
@@ -408,40 +404,30 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
-    cells = raw.cells
-    joiner = layout.joiner
-    pieces = cells.get("layer")
-    layer_text = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else ""
+    cells, joiner = raw.cells, layout.joiner
+    layer_text = _cell_text(cells, "layer", joiner)
     depth = raw.depth
     indent = NEST_INDENT.match(layer_text) if "└" in layer_text else None
     if indent:
         depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
     layer: LayerCell = read_layer_cell(layer_text.strip())
-    pieces = cells.get("shape")
-    shape_text = ((pieces[0] if len(pieces) == 1 else _join(pieces, joiner)) if pieces else "").strip()
-    if shape_text:
-        shape = _SHAPES.get(shape_text) or read_shape_cell(shape_text)
-    else:
-        shape = NO_SHAPE
-    pieces = cells["params"]
-    params_text = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip()
-    params: ParamsCell = _CELLS.get(("params_cell", params_text)) or parse_cell("params_cell", params_text)
-    pieces = cells.get("connected")
-    if pieces:
-        connected = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip()
-        inbound = parse_cell("connected_cell", connected) if connected else ()
-    else:
-        inbound = ()
-    pieces = cells.get("trainable")
-    if pieces:
-        trainable_text = (pieces[0] if len(pieces) == 1 else _join(pieces, joiner)).strip()
-        trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
-    else:
-        trainable = None
+    shape_text = _cell_text(cells, "shape", joiner).strip()
+    shape = read_shape_cell(shape_text) if shape_text else NO_SHAPE
+    params: ParamsCell = parse_cell("params_cell", _cell_text(cells, "params", joiner).strip())
+    connected = _cell_text(cells, "connected", joiner).strip()
+    inbound = parse_cell("connected_cell", connected) if connected else ()
+    trainable_text = _cell_text(cells, "trainable", joiner).strip()
+    trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
     return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
 
 
 NO_SHAPE = ShapeCell(shape=None, cut=False)
+
+
+def _cell_text(cells: Dict[str, List[str]], role: str, joiner: str) -> str:
+    """A cell's text, its wrapped pieces joined; "" for a column the table lacks."""
+    pieces = cells.get(role)
+    return _join(pieces, joiner) if pieces else ""
 
 
 def _join(pieces: Sequence[str], joiner: str) -> str:

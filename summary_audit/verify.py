@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
 from .layers.base import fmt
-from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
+from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, renewed
 from .report.common import shape_text
 from .speed import paused_gc
 
@@ -30,9 +30,6 @@ def audit(summary: Summary) -> Audit:
 # ---- rows --------------------------------------------------------------------------------------
 
 
-_NEW = object.__new__
-
-
 def _row_audit(result: RowInference, findings: List[Finding], memo: Dict[Tuple, RowAudit]) -> RowAudit:
     """A row's audit. An exact row's audit depends on its row only through the `row` field, so
     rows read alike (the same candidate, inputs, alternatives and class: a long table repeats
@@ -48,13 +45,7 @@ def _row_audit(result: RowInference, findings: List[Finding], memo: Dict[Tuple, 
     if cached is None:
         cached = memo[key] = _new_row_audit(result, findings)
         return cached
-    copy = _NEW(RowAudit)
-    state = copy.__dict__
-    state["row"] = result.row  # the first field first: the copy keeps sharing the class's keys
-    state.update(cached.__dict__)
-    state["row"] = result.row
-    state["inferred"] = dict(cached.inferred)  # each row its own mapping, as before
-    return copy
+    return renewed(cached, row=result.row, inferred=dict(cached.inferred))  # each row its own mapping
 
 
 def _new_row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
