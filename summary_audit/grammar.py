@@ -1,9 +1,11 @@
-"""The Lark grammar of summary cells, loaded once, and what its parse trees mean.
+"""The grammar of summary cells: the values a cell reads as, and how a cell is read.
 
 `grammars/summary.lark` is the single definition of what a cell, a row and a totals line
-are; this module turns its parses into plain Python values (shapes as tuples, counts as
-ints, inbound references as `Inbound`). Cell texts repeat a lot in real tables (`0`,
-`(None, 7, 7, 128)`), so parses are memoized per (start symbol, text).
+are; a cell reads as plain Python values (shapes as tuples, counts as ints, inbound
+references as `Inbound`). The commonest spellings take regex fast paths assembled from the
+grammar's own terminals; any other cell goes to the Lark parser (`lark_parser`, imported
+only then). Cell texts repeat a lot in real tables (`0`, `(None, 7, 7, 128)`), so readings
+are memoized per (start symbol, text).
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 import re
-from typing import Any, Callable, Dict, List, Optional, Tuple
-
-from lark import Lark, Token, Transformer, UnexpectedInput
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from .model import Inbound, OutputShape, record
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 START_SYMBOLS = ("rows", "layer_cell", "shape_cell", "params_cell", "connected_cell",
                  "trainable_cell", "model_line", "totals_line")
@@ -115,18 +118,21 @@ class StreamRow:
         state["trainable"] = trainable
 
 
-def _count(token: Token) -> int:
+def count_value(token: str) -> int:
     return _int(str(token).replace(",", ""))
 
 
 INDEX = re.compile(r"\[(\d+)\]")
 
 
-#: the commonest reference, `name[0][0]`: what `_inbound` makes of it, without its lists.
+#: what stands between two references in a `Connected to` cell (a name holds neither).
+REF_SEPARATOR = re.compile(r"[,\s]")
+
+#: the commonest reference, `name[0][0]`: what `inbound_ref` makes of it, without its lists.
 PLAIN_REF = re.compile(r"([^\[]*)\[([0-9]{1,18})\]\[([0-9]{1,18})\]")
 
 
-def _inbound(text: str) -> Inbound:
+def inbound_ref(text: str) -> Inbound:
     """`lstm[0][1]` → Inbound('lstm', 0, 1); a bare or cut name keeps only the layer."""
     plain = PLAIN_REF.fullmatch(text)
     if plain is not None:
@@ -152,95 +158,6 @@ def _int(digits: str) -> int:
     return int(digits)
 
 
-class _ToValues(Transformer):
-    """Parse tree → plain values; runs inline with the LALR parser."""
-
-    def layer_cell(self, children: List[Any]) -> LayerCell:
-        nested = any(isinstance(c, Token) and c.type == "NEST" for c in children)
-        name = next((str(c) for c in children if isinstance(c, Token) and c.type in ("NAME", "LAYER_NAME")), None)
-        typ = next((c for c in children if isinstance(c, tuple)), None)
-        return LayerCell(name=name, type=typ[0] if typ else None,
-                         type_cut=bool(typ and typ[1]), nested=nested)
-
-    def layer_type(self, children: List[Token]) -> Tuple[Optional[str], bool]:
-        text = next((str(c) for c in children if c.type == "TYPE"), None)
-        closed = any(c.type == "CLOSE" for c in children)
-        cut = not closed or (text is not None and text.endswith("…"))
-        return (text.rstrip("…") if text else None, cut)
-
-    def dim_int(self, children: List[Token]) -> int:
-        return _count(children[0])
-
-    def dim_none(self, children: List[Token]) -> None:
-        return None
-
-    def shape(self, children: List[Any]) -> ShapeCell:
-        closed = bool(children) and isinstance(children[-1], Token) and children[-1].type == "CLOSE"
-        dims = [c for c in children if not (isinstance(c, Token) and c.type == "CLOSE")]
-        return ShapeCell(shape=tuple(dims), cut=not closed, open_end=not closed)
-
-    def shape_list(self, children: List[Any]) -> ShapeCell:
-        shapes = [c for c in children if isinstance(c, ShapeCell)]
-        closed = isinstance(children[-1], Token) and children[-1].type == "CLOSE_LIST"
-        return ShapeCell(shape=tuple(s.shape for s in shapes),
-                         cut=not closed or any(s.cut for s in shapes), open_end=shapes[-1].cut)
-
-    def shape_cell(self, children: List[ShapeCell]) -> ShapeCell:
-        return children[0]
-
-    def shape_word(self, children: List[Token]) -> ShapeCell:
-        return ShapeCell(shape=str(children[0]), cut=False)
-
-    def note(self, children: List[Token]) -> str:
-        return str(children[0])
-
-    def params_cell(self, children: List[Any]) -> ParamsCell:
-        return ParamsCell(count=_count(children[0]), note=children[1] if len(children) > 1 else None)
-
-    def no_inbound(self, children: List[Any]) -> Tuple[Inbound, ...]:
-        return ()
-
-    def quoted_ref(self, children: List[Token]) -> Inbound:
-        return _inbound(str(children[0]))
-
-    def inbound_list(self, children: List[Any]) -> Tuple[Inbound, ...]:
-        return tuple(c if isinstance(c, Inbound) else _inbound(str(c)) for c in children)
-
-    def connected_cell(self, children: List[Any]) -> Tuple[Inbound, ...]:
-        return children[0]
-
-    def trainable_cell(self, children: List[Token]) -> Optional[bool]:
-        return str(children[0]) == "Y"
-
-    def no_flag(self, children: List[Any]) -> None:
-        return None
-
-    def model_line(self, children: List[Token]) -> Optional[str]:
-        return str(children[0]).strip('"') if children else None
-
-    def size(self, children: List[Token]) -> float:
-        digits = str(children[0]).replace(",", "")
-        if len(digits) > MAX_DIGITS:  # toward float's range: infinity would travel on to the report
-            raise CellError(f"a size of {len(digits):,} digits: too long to be a size", 0)
-        return float(digits) * UNIT_BYTES.get(str(children[1]).upper(), 1)
-
-    def totals_line(self, children: List[Any]) -> TotalsLine:
-        kind = str(children[0]).lower().replace("-", "_")
-        return TotalsLine(kind=kind, count=_count(children[1]),
-                          size_bytes=children[2] if len(children) > 2 else None)
-
-    def row(self, children: List[Any]) -> StreamRow:
-        layer, shape, params = children[0], children[1], children[2]
-        rest = children[3:]
-        inbound = next((c for c in rest if isinstance(c, tuple)), ())
-        flags = [c for c in rest if not isinstance(c, tuple)]
-        return StreamRow(layer=layer, shape=shape, params=params, inbound=inbound,
-                         trainable=flags[0] if flags else None)
-
-    def rows(self, children: List[StreamRow]) -> List[StreamRow]:
-        return children
-
-
 def grammar_path() -> Path:
     """The grammar file: shipped as package data in a wheel, beside the package in a checkout."""
     try:
@@ -259,11 +176,11 @@ def grammar_text() -> str:
     return grammar_path().read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer="contextual",
-                start=list(START_SYMBOLS), transformer=_ToValues(), propagate_positions=False,
-                cache=True, maybe_placeholders=False)
+def parser() -> "Lark":
+    """The grammar's LALR parser (loads Lark: only a cell the fast paths miss needs it)."""
+    from .lark_parser import parser as load
+
+    return load()
 
 
 #: the grammar terminals the fast paths are assembled from.
@@ -273,16 +190,14 @@ FAST_TERMINALS = ("NAME", "TYPE", "REF", "COUNT", "TOTALS_KIND", "UNIT")
 @lru_cache(maxsize=1)
 def terminal_patterns() -> Dict[str, str]:
     """The regular expressions of `FAST_TERMINALS`, as Lark compiles them. Kept in a small file
-    beside Lark's own cache, named after the grammar text and Lark's version, so that a table
-    whose every cell takes a fast path never loads the parser (loading it, even from Lark's
-    cache, was the largest part of the command's start-up)."""
+    beside Lark's own cache, named after the grammar text and the installed Lark, so that a
+    table whose every cell takes a fast path never imports Lark (importing it and loading the
+    parser, even from Lark's cache, were most of the command's start-up)."""
     import hashlib
     import os
     import tempfile
 
-    from lark import __version__ as lark_version
-
-    digest = hashlib.sha256(f"{lark_version}\0{FAST_TERMINALS}\0{grammar_text()}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{_installed_lark()}\0{FAST_TERMINALS}\0{grammar_text()}".encode("utf-8")).hexdigest()
     path = Path(tempfile.gettempdir()) / f".summary_audit_terminals_{digest[:32]}.txt"
     try:
         found = dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split("\n") if line)
@@ -299,6 +214,21 @@ def terminal_patterns() -> Dict[str, str]:
         except OSError:
             pass
     return found
+
+
+def _installed_lark() -> str:
+    """Which Lark is installed, without importing it: its package's place and files' dates
+    (an upgrade or a reinstall changes them)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("lark")
+    if spec is None or not spec.origin:
+        return "lark not found"
+    folder = os.path.dirname(spec.origin)
+    stamps = [os.stat(os.path.join(folder, name)) for name in ("__init__.py", "lark.py", "grammars/common.lark")
+              if os.path.exists(os.path.join(folder, name))]
+    return f"{folder}\0" + ",".join(f"{stamp.st_size}:{stamp.st_mtime_ns}" for stamp in stamps)
 
 
 FastPath = Tuple["re.Pattern[str]", Callable[["re.Match[str]"], Any]]
@@ -328,12 +258,16 @@ def _fast_path(key: str) -> FastPath:
         return (re.compile(rf"(?P<name>{terminal['NAME']})(?:{gap}\({gap}(?P<type>{terminal['TYPE']}){gap}"
                            rf"(?P<close>\))?)?"), _fast_layer_cell)
     if key == "params_cell":
-        return re.compile(rf"(?:{terminal['COUNT']})"), lambda match: ParamsCell(count=_count(match.group()), note=None)
+        return (re.compile(rf"(?:{terminal['COUNT']})"),
+                lambda match: ParamsCell(count=count_value(match.group()), note=None))
     ref = terminal["REF"]
     find_ref = re.compile(ref)
 
     def refs(match: "re.Match[str]") -> Tuple[Inbound, ...]:
-        return tuple(_inbound(m.group()) for m in find_ref.finditer(match.group()))
+        text = match.group()
+        if REF_SEPARATOR.search(text) is None:  # one reference: what a long chain of layers prints
+            return (inbound_ref(find_ref.search(text).group()),)  # type: ignore[union-attr]
+        return tuple(inbound_ref(m.group()) for m in find_ref.finditer(text))
 
     if key == "connected_cell":
         return re.compile(rf"{ref}(?:,?[ \t\f\r\n]+{ref})*"), refs
@@ -372,7 +306,7 @@ def _plain_shape(match: "re.Match[str]") -> ShapeCell:
 
 def _plain_totals(match: "re.Match[str]") -> TotalsLine:
     kind, count, size, unit = match.group("kind", "count", "size", "unit")
-    return TotalsLine(kind=kind.lower().replace("-", "_"), count=_count(count),
+    return TotalsLine(kind=kind.lower().replace("-", "_"), count=count_value(count),
                       size_bytes=None if size is None else float(size) * UNIT_BYTES.get(unit.upper(), 1))
 
 
@@ -461,16 +395,6 @@ def _load_fast(start: str) -> List[FastPath]:
 @lru_cache(maxsize=65536)
 def parse_with_grammar(start: str, text: str) -> Any:
     """The grammar's reading of a cell, memoized: cell texts repeat a lot in real tables."""
-    try:
-        return parser().parse(text, start=start)
-    except UnexpectedInput as exc:
-        column = max(getattr(exc, "column", 1) or 1, 1) - 1
-        raise CellError(_describe(exc, text, start), column) from None
+    from .lark_parser import parse
 
-
-def _describe(exc: UnexpectedInput, text: str, start: str) -> str:
-    what = start.replace("_", " ")
-    column = max(getattr(exc, "column", 1) or 1, 1) - 1
-    if column >= len(text.rstrip()):
-        return f"{what} ends too early: {text.strip()!r}"
-    return f"unexpected {text[column:column + 12]!r} in {what} {text.strip()!r}"
+    return parse(start, text)

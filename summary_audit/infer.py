@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
-from .model import Candidate, OutputShape, Row, Shape, Summary, is_multi, record, renewed
+from .model import Candidate, Inbound, OutputShape, Row, Shape, Summary, is_multi, record, renewed
 from .speed import paused_gc
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -96,13 +96,13 @@ def _infer(summary: Summary, data_format: str) -> Inference:
     flow = _ShapeFlow(summary)
     results: List[RowInference] = []
     for index, row in enumerate(summary.rows):
-        options = flow.input_options(index)
+        options, sources = flow.reads(index)
         result = _infer_row(summary, index, row, options[0], data_format)
         for inputs in options[1:]:
             if result.exact:
                 break
             result = _infer_row(summary, index, row, inputs, data_format)
-        flow.record(index, result.input_shapes, _flowing_output(row, result))
+        flow.record(index, sources, result.input_shapes, _flowing_output(row, result))
         results.append(result)
     explained = sum(1 for r in results if r.exact)
     _blame_input_rows(summary, results, flow.sources, data_format)
@@ -278,37 +278,44 @@ class _ShapeFlow:
         self._by_name: Dict[str, int] = {}
         self._chain_index: Dict[int, int] = {}
 
-    def input_options(self, index: int) -> List[Tuple[Shape, ...]]:
-        """The possible inputs of a row: one set, or several where `Connected to` names a layer
-        by a cut name (`batch_normalizat…`) that fits several rows."""
+    def reads(self, index: int) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
+        """The possible inputs of a row — one set, or several where `Connected to` names a
+        layer by a cut name (`batch_normalizat…`) that fits several rows — and the rows it
+        reads, one per inbound tensor (() when any of them cannot be named)."""
         row = self.rows[index]
         if not row.inbound:
-            return [self.inputs_of(index)]
-        per_ref = [self._resolve_all(ref.layer, ref.tensor) for ref in row.inbound]
+            return self._chained(index, row)
+        read = [self._read(ref) for ref in row.inbound]
+        found = tuple(source for source, _ in read)
+        sources = () if -1 in found else found
+        per_ref = [shapes for _, shapes in read]
         if any(not options for options in per_ref):
-            return [()]
+            return [()], sources
         combos: List[Tuple[Shape, ...]] = [()]
         for options in per_ref:
             combos = [combo + (option,) for combo in combos for option in options][:64]
-        return combos
+        return combos, sources
 
-    def inputs_of(self, index: int) -> Tuple[Shape, ...]:
-        row = self.rows[index]
-        if row.inbound:
-            return self.input_options(index)[0]
+    def _chained(self, index: int, row: Row) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
+        """A row without `Connected to` reads the row above at its depth, or the input of the
+        nested model it opens."""
         if _is_input_layer(row):
-            return ()
+            return [()], ()
         depth = row.depth
         previous = self.rows[index - 1] if index else None
         if previous is not None and previous.depth < depth:
-            return self.container_input.get(depth - 1, ())
+            return [self.container_input.get(depth - 1, ())], ()
         shape = self.chain.get(depth)
-        return (shape,) if isinstance(shape, tuple) and not is_multi(shape) and shape else ()
+        inputs = (shape,) if isinstance(shape, tuple) and shape and not isinstance(shape[0], tuple) else ()
+        if previous is None or previous.depth != depth:
+            return [inputs], ()
+        source = self._chain_index.get(depth)
+        return [inputs], (() if source is None else (source,))
 
-    def record(self, index: int, inputs: Tuple[Shape, ...], output: OutputShape) -> None:
+    def record(self, index: int, sources: Tuple[int, ...], inputs: Tuple[Shape, ...], output: OutputShape) -> None:
         row = self.rows[index]
         depth, name = row.depth, row.name
-        self.sources[index] = self._sources(index)
+        self.sources[index] = sources
         self._chain_index[depth] = index
         if name:
             self._by_name[name] = index
@@ -322,17 +329,12 @@ class _ShapeFlow:
             self.outputs[name] = output
             self.history.append((name, output))
 
-    def _sources(self, index: int) -> Tuple[int, ...]:
-        """The rows read, one per inbound tensor; () when any of them cannot be named."""
-        row = self.rows[index]
-        if row.inbound:
-            found = tuple(self._source_named(ref.layer) for ref in row.inbound)
-            return () if -1 in found else found
-        previous = self.rows[index - 1] if index else None
-        if _is_input_layer(row) or previous is None or previous.depth != row.depth:
-            return ()
-        source = self._chain_index.get(row.depth)
-        return () if source is None else (source,)
+    def _read(self, ref: Inbound) -> Tuple[int, List[Shape]]:
+        """The row a `Connected to` entry names (-1: none), and the shapes it can stand for."""
+        name = ref.layer
+        if name in self._by_name and not name.endswith("…"):
+            return self._by_name[name], _tensors(self.outputs[name], ref.tensor)
+        return self._source_named(name), self._resolve_all(name, ref.tensor)
 
     def _source_named(self, name: str) -> int:
         """The row a `Connected to` name points at: exact, else the latest cut-name match."""
@@ -346,13 +348,7 @@ class _ShapeFlow:
             else self._cut_name_matches(name)
         found: List[Shape] = []
         for shape in shapes:
-            if shape is None or isinstance(shape, str):
-                continue
-            if is_multi(shape):
-                if (tensor or 0) < len(shape):  # type: ignore[arg-type]
-                    found.append(shape[tensor or 0])  # type: ignore[index]
-            else:
-                found.append(shape)  # type: ignore[arg-type]
+            found.extend(_tensors(shape, tensor))
         return list(dict.fromkeys(found))
 
     def _cut_name_matches(self, name: str) -> List[OutputShape]:
@@ -360,6 +356,15 @@ class _ShapeFlow:
         the latest layer first."""
         stem = name.rstrip("…")
         return [shape for known, shape in reversed(self.history) if _cut_match(stem, name, known)]
+
+
+def _tensors(shape: OutputShape, tensor: Optional[int]) -> List[Shape]:
+    """The shape a reference to one output tensor reads: [] when the row's output is unknown."""
+    if shape is None or isinstance(shape, str):
+        return []
+    if shape and isinstance(shape[0], tuple):  # several outputs
+        return [shape[tensor or 0]] if (tensor or 0) < len(shape) else []  # type: ignore[list-item]
+    return [shape]  # type: ignore[list-item]
 
 
 def _cut_match(stem: str, name: str, known: str) -> bool:
@@ -387,10 +392,12 @@ def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...]
     """Memoized `_infer_one_row`. The key holds every row field the inference reads, bar the
     ones that cannot matter there: a typeless row (`_typeless`) and a nested model
     (`_container`, which reads the rows below it) are never memoized; the name only breaks
-    ties between several candidate classes (`_named_after`), so it is part of the key then."""
+    ties between several candidate classes (`_named_after`), so which classes it is named
+    after is part of the key then (`batch_normalization_7 (BatchNorm` rows share a reading)."""
     classes = (row.layer_class,) if row.layer_class else row.class_candidates
+    named = tuple(_named_after(name, row.name) for name in classes) if len(classes) > 1 else None
     key = (classes, row.type, row.params_note, inputs, row.output_shape, row.params, row.shape_cut,
-           data_format, summary.format, row.name if len(classes) > 1 else None)
+           data_format, summary.format, named)
     try:
         cached = _OUTCOMES.get(key)
     except TypeError:  # an unhashable part (never from the parser): no memo

@@ -41,17 +41,33 @@ class _RawRow:
     """A row's cell texts as cut from its lines, before the grammar reads them (slots: a long
     table holds one a row at once)."""
 
-    __slots__ = ("line", "end_line", "cells", "depth", "text", "foreign")
+    __slots__ = ("line", "end_line", "cells", "wrapped", "depth", "text", "foreign")
 
-    def __init__(self, line: int, end_line: int, cells: Dict[str, List[str]], depth: int = 0, text: str = "",
+    def __init__(self, line: int, end_line: int, cells: Dict[str, str], depth: int = 0, text: str = "",
                  foreign: bool = False) -> None:
         self.line = line
         self.end_line = end_line
+        #: role → the cell on the row's first line.
         self.cells = cells
+        #: role → the pieces of the cell wrapped onto the lines below (most rows have none).
+        self.wrapped: Optional[Dict[str, List[str]]] = None
         self.depth = depth
         self.text = text
         #: a line that fits no row: prose after a cut-off table, or a damaged row inside one.
         self.foreign = foreign
+
+    def pieces(self, role: str) -> List[str]:
+        """A cell's pieces, line by line; [] for a column the table lacks."""
+        first = self.cells.get(role)
+        below = self.wrapped.get(role, []) if self.wrapped else []
+        return below if first is None else [first] + below
+
+    def cell(self, role: str, joiner: str) -> str:
+        """A cell's text, its wrapped pieces joined; "" for a column the table lacks."""
+        first = self.cells.get(role, "")
+        if self.wrapped is None or role not in self.wrapped:
+            return first
+        return _join([first] + self.wrapped[role], joiner)
 
 
 @record
@@ -203,7 +219,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             continue
         cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
         if cells is not None and _starts_row(cells, rows, separated):
-            rows.append(_RawRow(line.number, line.number, {role: [cell] for role, cell in cells.items()},
+            rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else _frame_depth(text), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
@@ -223,7 +239,8 @@ def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool)
         return False
     if separated or not rows or rows[-1].foreign or not rows[-1].cells:
         return True
-    return "".join(rows[-1].cells.get("layer", [])).rstrip().endswith(")")
+    layer = rows[-1].pieces("layer")
+    return bool(layer) and layer[-1].rstrip().endswith(")")
 
 
 def _frame_depth(text: str) -> int:
@@ -237,9 +254,11 @@ def _continue_row(row: _RawRow, cells: Dict[str, str], line: Line) -> None:
         row.text += " " + line.text
         row.end_line = line.number
         return
+    wrapped = row.wrapped if row.wrapped is not None else {}
     for role, cell in cells.items():
         if cell.strip():
-            row.cells.setdefault(role, []).append(cell)
+            wrapped.setdefault(role, []).append(cell)
+    row.wrapped = wrapped or None
     row.end_line = line.number
 
 
@@ -332,7 +351,7 @@ def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], del
 
 
 def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
-    return any(len(row.cells.get(role, ())) > 1 for row in rows for role in ("layer", "shape"))
+    return any(row.wrapped and ("layer" in row.wrapped or "shape" in row.wrapped) for row in rows)
 
 
 def _rules_between_rows(body: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
@@ -347,10 +366,10 @@ def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
     """Keras 1 printed `Connected to` for Sequential models too, and used its own class names."""
     if "Connected" not in header.text:
         return False
-    texts = " ".join(" ".join(row.cells.get("layer", [row.text])) for row in rows)
+    texts = " ".join(" ".join(row.pieces("layer") or [row.text]) for row in rows)
     types = re.findall(r"\((\w+)\)", texts)
     return any(REGISTRY.is_legacy_spelling(name) for name in dict.fromkeys(types)) or \
-        bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", " ".join(" ".join(r.cells.get("connected", [r.text]))
+        bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", " ".join(" ".join(r.pieces("connected") or [r.text])
                                                               for r in rows)))
 
 
@@ -404,30 +423,30 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
-    cells, joiner = raw.cells, layout.joiner
-    layer_text = _cell_text(cells, "layer", joiner)
+    if raw.wrapped is None:
+        cells = raw.cells
+        layer_text, shape_text, params_text = cells.get("layer", ""), cells.get("shape", ""), cells.get("params", "")
+        connected, trainable_text = cells.get("connected", ""), cells.get("trainable", "")
+    else:
+        layer_text, shape_text, params_text, connected, trainable_text = (
+            raw.cell(role, layout.joiner) for role in ("layer", "shape", "params", "connected", "trainable"))
     depth = raw.depth
-    indent = NEST_INDENT.match(layer_text) if "└" in layer_text else None
-    if indent:
-        depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
+    if "└" in layer_text:
+        indent = NEST_INDENT.match(layer_text)
+        if indent:
+            depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
     layer: LayerCell = read_layer_cell(layer_text.strip())
-    shape_text = _cell_text(cells, "shape", joiner).strip()
+    shape_text = shape_text.strip()
     shape = read_shape_cell(shape_text) if shape_text else NO_SHAPE
-    params: ParamsCell = parse_cell("params_cell", _cell_text(cells, "params", joiner).strip())
-    connected = _cell_text(cells, "connected", joiner).strip()
+    params: ParamsCell = parse_cell("params_cell", params_text.strip())
+    connected = connected.strip()
     inbound = parse_cell("connected_cell", connected) if connected else ()
-    trainable_text = _cell_text(cells, "trainable", joiner).strip()
+    trainable_text = trainable_text.strip()
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
     return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
 
 
 NO_SHAPE = ShapeCell(shape=None, cut=False)
-
-
-def _cell_text(cells: Dict[str, List[str]], role: str, joiner: str) -> str:
-    """A cell's text, its wrapped pieces joined; "" for a column the table lacks."""
-    pieces = cells.get(role)
-    return _join(pieces, joiner) if pieces else ""
 
 
 def _join(pieces: Sequence[str], joiner: str) -> str:

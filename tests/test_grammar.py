@@ -128,3 +128,50 @@ def test_fast_paths_agree_with_the_grammar(start: str) -> None:
                 assert build(match) == slow, text
                 break
     assert fast_hits > 100
+
+
+@pytest.mark.parametrize("start,text", [
+    ("connected_cell", "input_1[0][0]"), ("connected_cell", "lstm.cell_3[2][1]"),
+    ("connected_cell", "a[0][0] b[0][1]"), ("connected_cell", "a[0][0],\tb[1][0]"),
+    ("connected_list", "['conv2d_0[0][0]']"), ("connected_list", "['x[0][0]', 'y[0][1]']"),
+    ("connected_list", "[ 'x[3][0]' ]"),
+])
+def test_one_reference_reads_as_the_grammar_does(start: str, text: str) -> None:
+    """A cell of one reference takes a shortcut inside the fast path (no scan for several)."""
+    pattern, build = fast_paths()[start]
+    match = pattern.fullmatch(text)
+    assert match is not None
+    assert build(match) == parse_with_grammar("connected_cell", text)
+
+
+READ_SEED = """
+import sys
+import summary_audit
+document = summary_audit.parse(open(sys.argv[1], encoding="utf-8").read())
+audit = summary_audit.audit(document.summaries[0])
+print(audit.status, len(audit.rows), "lark" in sys.modules)
+"""
+
+
+def test_a_table_of_plain_cells_never_imports_lark(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Lark is imported only for a cell the fast paths miss: the first run keeps the grammar's
+    terminals beside Lark's cache, later runs read a plain table without importing it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "seed000_keras2.txt"
+    odd = tmp_path / "odd.txt"  # a shape spelled with a trailing comma: only the grammar reads it
+    odd.write_text(seed.read_text(encoding="utf-8").replace("(None, 6272)", "(None, 6272,)"), encoding="utf-8")
+    environment = dict(os.environ, TMPDIR=str(tmp_path), TEMP=str(tmp_path), TMP=str(tmp_path))
+
+    def run(path: Path) -> str:
+        done = subprocess.run([sys.executable, "-c", READ_SEED, str(path)], capture_output=True, text=True,
+                              env=environment, check=True)
+        return done.stdout.split()
+
+    first, second, odd_run = run(seed), run(seed), run(odd)
+    assert first[:2] == second[:2] == ["ok", "11"]
+    assert second[2] == "False"
+    assert odd_run == ["ok", "11", "True"]
