@@ -77,14 +77,19 @@ def _check(args: argparse.Namespace) -> int:
         document = Document(source, (), (ReadError(error.line, error.column, error.message),))
     audits = [audit(summary) for summary in document.summaries]
     checks = _cross_checks(audits, args) if args.cross_check and audits else None
-    render = renderer("json" if args.json else "markdown" if args.markdown else "table")
-    text = render(document, audits)
-    if checks is not None:
-        from .report.crosscheck import attach
+    if args.json:
+        from .report.crosscheck import as_json
+        from .report.json import write
 
-        text = attach(text, checks, "json" if args.json else "text")
-    print(text)
-    if not args.json:
+        write(document, audits, sys.stdout, [{"cross_check": as_json(c)} for c in checks] if checks else None)
+        print()
+    else:
+        text = renderer("markdown" if args.markdown else "table")(document, audits)
+        if checks is not None:
+            from .report.crosscheck import attach
+
+            text = attach(text, checks)
+        print(text)
         for error in document.errors:
             place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
             print(f"{place}: {error.message}", file=sys.stderr)

@@ -121,6 +121,8 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
         producers = sources.get(index, ())
         if result.exact or not producers or index in culprits:
             continue
+        if result.best is None and result.problem is None:
+            continue  # an unverified reader (its input unknown, its class unknown) holds nothing against its input
         if len(producers) == 1 and len(result.input_shapes) == 1:
             blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format)
         else:

@@ -69,7 +69,7 @@ class _ToValues(Transformer):
 
     def shape_list(self, children: List[Any]) -> ShapeCell:
         shapes = [c for c in children if isinstance(c, ShapeCell)]
-        closed = isinstance(children[-1], Token) and children[-1].type == "CLOSE_LIST"
+        closed = isinstance(children[-1], Token) and children[-1].type in ("CLOSE_LIST", "CLOSE")
         return ShapeCell(shape=tuple(s.shape for s in shapes),
                          cut=not closed or any(s.cut for s in shapes), open_end=shapes[-1].cut)
 
@@ -115,7 +115,7 @@ class _ToValues(Transformer):
     def totals_line(self, children: List[Any]) -> TotalsLine:
         kind = str(children[0]).lower().replace("-", "_")
         return TotalsLine(kind=kind, count=count_value(children[1]),
-                          size_bytes=children[2] if len(children) > 2 else None)
+                          size_bytes=next((c for c in children[2:] if isinstance(c, float)), None))
 
     def row(self, children: List[Any]) -> StreamRow:
         layer, shape, params = children[0], children[1], children[2]

@@ -314,13 +314,16 @@ def _unframe(text: str) -> str:
 def _snap(text: str, boundary: int) -> int:
     """Move a column boundary onto the gap a cell actually starts after: nested rows shift
     their cells a place or two either way (tf.keras 2.12). A cell printed flush against the
-    previous one (Keras 1 cuts without a space) keeps the header's boundary."""
+    previous one (Keras 1 cuts without a space) keeps the header's boundary, and so does a
+    cell after a shape left open at a comma: the shape ran on into it (`(None, 100, 13, 13, 13`
+    then `2800`, printed `13, 132800`)."""
     if boundary <= 0 or boundary >= len(text) or text[boundary - 1] == " ":
         return boundary
     start = boundary - 1
     while start > 0 and text[start - 1] != " " and boundary - start < 3:
         start -= 1
-    if start > 0 and text[start - 1] == " " and boundary - start <= 2:
+    if start > 0 and text[start - 1] == " " and boundary - start <= 2 and \
+            not text[:start].rstrip().endswith((",", "(", "[")):
         return start  # the cell began a place or two early
     for position in (boundary + 1, boundary + 2):
         if position < len(text) and text[position - 1] == " " and text[position] != " ":

@@ -66,8 +66,11 @@ def _axis_options(length: Optional[int], out: Optional[int], padding: str) -> Li
     if length is None or out is None:
         return [(2, 2, 0.0)]
     options = []
-    for pool in (2, 3, 1, 4, 5, 6, 7, 8):
-        for stride in dict.fromkeys((pool, 1, 2, 3)):
+    # the usual windows, and the one a wide pool with strides of its size calls for
+    # (MaxPooling1D(13, 13): 975 → 75)
+    wide = [size for size in ((length // out, -(-length // out)) if out > 0 else ()) if 8 < size <= length]
+    for pool in dict.fromkeys((2, 3, 1, 4, 5, 6, 7, 8, *wide)):
+        for stride in dict.fromkeys((pool, 1, 2, 3) if pool <= 8 else (pool,)):
             if conv_output_length(length, pool, padding, stride) == out:
                 options.append((pool, stride, (pool != 2) * 0.5 + (stride != pool) * 1.0))
     return sorted(options, key=lambda option: option[2])

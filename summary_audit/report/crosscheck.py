@@ -3,7 +3,6 @@ added to each summary of the JSON report (an extension the schema allows)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Sequence, Union
 
 from ..crosscheck import CrossCheck
@@ -29,10 +28,7 @@ def as_text(outcome: Outcome) -> List[str]:
     return lines
 
 
-def attach(rendered: str, outcomes: Sequence[Outcome], style: str) -> str:
-    if style == "json":
-        report = json.loads(rendered)
-        for summary, outcome in zip(report.get("summaries", []), outcomes):
-            summary["cross_check"] = as_json(outcome)
-        return json.dumps(report, ensure_ascii=False, indent=2)
+def attach(rendered: str, outcomes: Sequence[Outcome]) -> str:
+    """The text report with each summary's cross-check after it (the JSON report takes
+    `as_json` as an extra key of each summary)."""
     return rendered + "\n" + "\n".join(line for outcome in outcomes for line in as_text(outcome))

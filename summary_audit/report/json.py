@@ -6,28 +6,103 @@ allowed by the schema and carry what a machine reader may want beyond it.
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from .. import __version__
 from ..model import Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
 from .common import shape_json
 
-
-def render(document: Document, audits: Sequence[Audit]) -> str:
-    return json.dumps(report(document, audits), ensure_ascii=False, indent=2)
+INDENT = "  "
 
 
-def report(document: Document, audits: Sequence[Audit]) -> Dict[str, Any]:
+def render(document: Document, audits: Sequence[Audit],
+           extras: Optional[Sequence[Mapping[str, Any]]] = None) -> str:
+    """The report as one string (what `json.dumps(report, indent=2)` would print)."""
+    buffer = io.StringIO()
+    write(document, audits, buffer, extras)
+    return buffer.getvalue()
+
+
+def write(document: Document, audits: Sequence[Audit], out: TextIO,
+          extras: Optional[Sequence[Mapping[str, Any]]] = None) -> None:
+    """Stream the report to `out`, a row at a time: a long table's report is never held whole
+    (as a tree of dicts and as one string, it took 60 times the input's size). `extras` adds
+    keys to each summary (the cross-check's)."""
+    buffer = _Chunks(out)
+    _emit(report(document, audits, extras), 0, buffer)
+    buffer.flush()
+
+
+def report(document: Document, audits: Sequence[Audit],
+           extras: Optional[Sequence[Mapping[str, Any]]] = None) -> Dict[str, Any]:
+    """The report's tree; its lists of summaries and rows are made as they are written."""
+    more = list(extras or ())
     return {
         "version": __version__,
         "source": document.source,
-        "summaries": [_summary(audit) for audit in audits],
+        "summaries": _Lazy(_summary(audit, more[i] if i < len(more) else {}) for i, audit in enumerate(audits)),
         "errors": [_error(error) for error in document.errors],
     }
 
 
-def _summary(audit: Audit) -> Dict[str, Any]:
+class _Chunks:
+    """Writes gathered into pieces of about a megabyte: one system call a row would cost more
+    than the row (an unbuffered stdout, `python -u`, writes each piece at once)."""
+
+    LIMIT = 1 << 20
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.pieces: List[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.pieces.append(text)
+        self.size += len(text)
+        if self.size > self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write("".join(self.pieces))
+        self.pieces.clear()
+        self.size = 0
+
+
+class _Lazy:
+    """A JSON list made item by item as it is written."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+
+def _emit(value: Any, depth: int, out: "_Chunks") -> None:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` at this depth, streaming `_Lazy` lists."""
+    inner = "\n" + INDENT * (depth + 1)
+    if isinstance(value, _Lazy):
+        empty = True
+        for item in value:
+            out.write(("[" if empty else ",") + inner)
+            empty = False
+            _emit(item, depth + 1, out)
+        out.write("[]" if empty else "\n" + INDENT * depth + "]")
+        return
+    if isinstance(value, dict) and any(isinstance(item, _Lazy) for item in value.values()):
+        out.write("{")
+        for position, (key, item) in enumerate(value.items()):
+            out.write(("," if position else "") + inner + json.dumps(key, ensure_ascii=False) + ": ")
+            _emit(item, depth + 1, out)
+        out.write("\n" + INDENT * depth + "}")
+        return
+    text = json.dumps(value, ensure_ascii=False, indent=len(INDENT))
+    out.write(text.replace("\n", "\n" + INDENT * depth) if depth and "\n" in text else text)
+
+
+def _summary(audit: Audit, extra: Mapping[str, Any]) -> Dict[str, Any]:
     summary = audit.summary
     return {
         "model_name": summary.model_name,
@@ -36,10 +111,11 @@ def _summary(audit: Audit) -> Dict[str, Any]:
         "start_line": summary.start_line,
         "end_line": summary.end_line,
         "origin": summary.origin,
-        "rows": [_row(row) for row in audit.rows],
+        "rows": _Lazy(_row(row) for row in audit.rows),
         "totals": _totals(audit.totals),
         "status": audit.status,
         "findings": [_finding(f) for f in audit.findings],
+        **extra,
     }
 
 
