@@ -10,7 +10,7 @@ once as channels_last and, if that leaves rows unexplained, once as channels_fir
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
@@ -279,6 +279,8 @@ class _ShapeFlow:
         self.sources: Dict[int, Tuple[int, ...]] = {}
         self._by_name: Dict[str, int] = {}
         self._chain_index: Dict[int, int] = {}
+        #: rows printed right after a `...` that left rows out: what they read is not shown.
+        self._after_gap = _rows_after_gaps(summary) if summary.gaps else frozenset()
 
     def reads(self, index: int) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
         """The possible inputs of a row — one set, or several where `Connected to` names a
@@ -302,6 +304,8 @@ class _ShapeFlow:
         """A row without `Connected to` reads the row above at its depth, or the input of the
         nested model it opens."""
         if _is_input_layer(row):
+            return [()], ()
+        if index in self._after_gap:
             return [()], ()
         depth = row.depth
         previous = self.rows[index - 1] if index else None
@@ -358,6 +362,12 @@ class _ShapeFlow:
         the latest layer first."""
         stem = name.rstrip("…")
         return [shape for known, shape in reversed(self.history) if _cut_match(stem, name, known)]
+
+
+def _rows_after_gaps(summary: Summary) -> FrozenSet[int]:
+    gaps = sorted(summary.gaps)
+    return frozenset(index for index, row in enumerate(summary.rows)
+                     if index and any(summary.rows[index - 1].line < gap < row.line for gap in gaps))
 
 
 def _tensors(shape: OutputShape, tensor: Optional[int]) -> List[Shape]:

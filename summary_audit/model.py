@@ -223,10 +223,12 @@ class Summary:
     origin: Optional[str] = None
     #: columns the header named, e.g. ("layer", "shape", "params", "connected").
     columns: Tuple[str, ...] = ()
+    #: lines where the paste left rows out (`...`): no chain of shapes runs across one.
+    gaps: Tuple[int, ...] = ()
 
     def __init__(self, model_name: Optional[str], format: Format, start_line: int, end_line: int,
                  rows: Tuple[Row, ...], totals: Optional[Totals], findings: Tuple[Finding, ...] = (),
-                 origin: Optional[str] = None, columns: Tuple[str, ...] = ()) -> None:
+                 origin: Optional[str] = None, columns: Tuple[str, ...] = (), gaps: Tuple[int, ...] = ()) -> None:
         state = self.__dict__  # (filled key by key: instances keep sharing their keys)
         state["model_name"] = model_name
         state["format"] = format
@@ -237,6 +239,7 @@ class Summary:
         state["findings"] = findings
         state["origin"] = origin
         state["columns"] = columns
+        state["gaps"] = gaps
 
 
 @record

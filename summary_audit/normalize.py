@@ -270,8 +270,11 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
     lines = _strip_line_numbers(list(lines))
     texts = list(map(_TEXT, lines))
     whole = "\n".join(texts)
-    if "\t" not in whole and ">" not in whole and (whole.isascii() or not _has_space_like(whole)) \
-            and max(map(len, texts), default=0) <= 120:
+    if "Layer" in whole and PREFIXED_HEADER.search(whole):
+        lines = _strip_line_prefixes(lines)
+        texts = list(map(_TEXT, lines))
+    if "\t" not in whole and ">" not in whole and "**" not in whole \
+            and (whole.isascii() or not _has_space_like(whole)) and max(map(len, texts), default=0) <= 120:
         return lines  # nothing below would change a line (checked at once over the whole text)
     cleaned: List[Line] = []
     for line in lines:
@@ -282,6 +285,8 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
             text = text.expandtabs(8)
         if ">" in text and text[:1] in (">", " ") and text.lstrip().startswith(">"):
             text = QUOTE_PREFIX.sub("", text)
+        if "**" in text and "params" in text:  # a markdown page's bold totals: `**Total params:** 1,234`
+            text = text.replace("**", "")
         if len(text) > 120:
             cleaned.extend(_expand_collapsed(Line(line.number, text, line.collapsed)))
         else:
@@ -293,6 +298,43 @@ def _has_space_like(text: str) -> bool:
     """`HAS_SPACE_LIKE.search(text)` over a whole paste: a substring search per character is
     twice as fast as a character class over a long non-ASCII text (a Keras 3 box table)."""
     return any(chr(code) in text for code in SPACE_LIKE)
+
+
+#: a header behind the marks a page put before every line of a table: a comment (`# `, `## `
+#: in R's knitr output, `// `, `% `), a list item (`- `, `* `).
+PREFIXED_HEADER = re.compile(r"^[ \t]*(?:#{1,6}|//|%{1,2}|;{1,2}|[-*])[ \t]*(?:[┃│|][ \t]*)?Layer\s*\(", re.M)
+LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}|//|%{1,2}|;{1,2}|[-*])[ \t]?")
+
+
+def _strip_line_prefixes(lines: List[Line]) -> List[Line]:
+    """Take the marks off each table whose every line carries the same one, from its header
+    up and down to the first line without it (the columns keep their places)."""
+    stripped = list(lines)
+    for index, line in enumerate(lines):
+        match = LINE_PREFIX.match(line.text)
+        if match is None or not line.text[match.end():].lstrip("┃│| ").startswith("Layer"):
+            continue
+        prefix = match.group()
+        bare = prefix.rstrip()
+        for other in _same_prefix_run(lines, index, prefix, bare):
+            text = lines[other].text
+            stripped[other] = lines[other]._replace(text=text[len(prefix):] if text.startswith(prefix) else "")
+    return stripped
+
+
+def _same_prefix_run(lines: List[Line], index: int, prefix: str, bare: str) -> List[int]:
+    """The lines around `index` that start with `prefix` (or are the prefix alone: a blank line)."""
+    def carries(i: int) -> bool:
+        text = lines[i].text
+        return text.startswith(prefix) or text.rstrip() == bare
+
+    start = index
+    while start > 0 and carries(start - 1):
+        start -= 1
+    end = index
+    while end + 1 < len(lines) and carries(end + 1):
+        end += 1
+    return list(range(start, end + 1))
 
 
 #: the `└` of a nested row, turned into `?` with the other box characters.

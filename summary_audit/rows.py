@@ -138,10 +138,12 @@ def parse_block(block: Block) -> Summary:
         raise SummaryAuditError("a table header without the columns 'Layer (type)' ... 'Param #': "
                                 "cannot tell the cells apart", first.number, 1)
     header = lines[header_index]
+    if not header.collapsed and not _is_delimited(header) and _titles_run_together(header):
+        header = header._replace(collapsed=True)  # its columns line up with nothing: rows read whole
     model_name = _model_name(lines[:header_index])
     body_start = _skip_header_continuation(lines, header_index)
     findings: List[Finding] = []
-    raw_rows, totals_lines = _cut_rows(lines[body_start:], header, findings)
+    raw_rows, totals_lines, gaps = _cut_rows(lines[body_start:], header, findings)
     layout = _layout(header, lines[body_start:], raw_rows)
     rows = _read_rows(raw_rows, layout, findings)
     totals = _read_totals(totals_lines, findings)
@@ -150,7 +152,7 @@ def parse_block(block: Block) -> Summary:
                                 "the table ends before its 'Total params' line"))
     return Summary(model_name=model_name, format=layout.format, start_line=lines[0].number,
                    end_line=lines[-1].number, rows=tuple(rows), totals=totals,
-                   findings=tuple(findings), origin=block.origin, columns=layout.roles)
+                   findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(gaps))
 
 
 def _model_name(lines: Sequence[Line]) -> Optional[str]:
@@ -175,6 +177,14 @@ def _is_blank(text: str) -> bool:
     return not text.strip(" |┃│")
 
 
+def _is_rule(text: str) -> bool:
+    """A rule line, also behind a markdown heading's marks (`##### =====`)."""
+    head = text.lstrip()[:1]
+    if head == "#":
+        return is_rule_line(text.lstrip(" #"))
+    return head in RULE_STARTS and is_rule_line(text)
+
+
 # ---- cutting lines into cells ------------------------------------------------------------------
 
 
@@ -194,31 +204,65 @@ def _header_roles(header: Line) -> Tuple[Tuple[str, int], ...]:
 
 
 def _is_delimited(header: Line) -> bool:
+    """A box table, or a markdown one (`Layer (type) | Output Shape | Param # |`, its outer
+    bars optional): cells are cut at the bars, not at columns."""
     stripped = header.text.strip()
-    return bool(stripped) and stripped[0] in "┃│|" and not header.collapsed
+    if not stripped or header.collapsed:
+        return False
+    if stripped[0] in "┃│|":
+        return True
+    roles = _header_roles(header)
+    return len(roles) > 1 and DELIMITERS.search(header.text, roles[0][1], roles[1][1]) is not None
+
+
+def _titles_run_together(header: Line) -> bool:
+    """A header whose titles stand a single space apart, or with words between them
+    (`Layer (type) Output Shape Param #`, `Layer (type) - Output Shape`): its spaces were
+    squeezed or retyped, so its columns tell nothing about where the rows' cells are."""
+    text = header.text
+    starts = [start for _, start in _header_roles(header)]
+    for start in starts[1:]:
+        before = text[:start].rstrip()
+        gap = start - len(before)
+        if gap < 2 or before.endswith(("-", "–", "—", "/", ",", ";")):
+            return True
+    return False
 
 
 def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
-              ) -> Tuple[List[_RawRow], List[Line]]:
-    """Group the body's lines into rows (a row starts where its Param # cell is filled)."""
+              ) -> Tuple[List[_RawRow], List[Line], List[int]]:
+    """Group the body's lines into rows (a row starts where its Param # cell is filled); and
+    the lines where the paste left rows out (`...`)."""
     roles = _header_roles(header)
     delimited = _is_delimited(header)
     rows: List[_RawRow] = []
     totals: List[Line] = []
+    gaps: List[int] = []
     separated = True  # a wrapped row's next lines follow it directly, before any rule
     for line in body:
         text = line.text
         if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        if _is_blank(text) or (text.lstrip()[:1] in RULE_STARTS and is_rule_line(text)):
+        if _is_blank(text) or _is_rule(text):
+            separated = True
+            continue
+        if text.lstrip()[:1] == "#":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
+            findings.append(Finding("info", line.number, "text-ignored", f"comment line ignored: {text.strip()!r}"))
+            separated = True
+            continue
+        if ("..." in text or "…" in text) and is_elision(text):
+            gaps.append(line.number)
+            findings.append(Finding("info", line.number, "rows-elided",
+                                    "rows left out here: the rows around it are not read as one chain, and "
+                                    "the rows shown need not add up to the totals"))
             separated = True
             continue
         if line.collapsed or header.collapsed:
             rows.append(_RawRow(line.number, line.number, {}, text=text))
             continue
         cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
-        if cells is not None and _starts_row(cells, rows, separated):
+        if cells is not None and _starts_row(cells, rows, separated or delimited):
             rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else _frame_depth(text), text))
             separated = False
@@ -228,7 +272,16 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             rows.append(_RawRow(line.number, line.number, {}, text=text, foreign=True))
     while rows and rows[-1].foreign and not totals:
         rows.pop()  # prose after a table cut off before its totals
-    return rows, totals
+    return rows, totals, gaps
+
+
+def is_elision(text: str) -> bool:
+    """A line that only says rows were left out: `...`, `…`, `[...]`, one per column or alone."""
+    words = DELIMITERS.sub(" ", text).split()
+    return bool(words) and all(word in ELLIPSES or (len(word) >= 3 and not word.strip(".")) for word in words)
+
+
+ELLIPSES = frozenset({"…", "[...]", "(...)", "[…]", "(…)", "<...>", "etc", "etc."})
 
 
 def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool) -> bool:
@@ -496,11 +549,21 @@ def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
         return parsed
 
 
+def _one_count_each(line: Line) -> List[Line]:
+    """A line holding several counts (`Total params: 5 Trainable params: 5 ...`, its line
+    breaks lost) as one line per count."""
+    starts = [match.start() for match in TOTALS_LINE.finditer(line.text)]
+    if len(starts) < 2:
+        return [line]
+    ends = starts[1:] + [len(line.text)]
+    return [line._replace(text=line.text[start:end]) for start, end in zip(starts, ends)]
+
+
 def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Totals]:
     counts: Dict[str, int] = {}
     sizes: Dict[str, float] = {}
     where: Dict[str, int] = {}
-    for line in lines:
+    for line in (piece for whole in lines for piece in _one_count_each(whole)):
         parsed = _totals_line(line, findings)
         if parsed is None:
             continue

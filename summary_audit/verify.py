@@ -132,10 +132,14 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     if totals is None:
         return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
     problems = [_check_sum(totals, printed_sum), _check_split(totals)]
+    warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
+    if summary.gaps and problems[0][1]:  # rows were left out: the rows shown cannot add up
+        warnings.append(("rows-elided", totals.lines.get("total"),
+                         f"{problems[0][1]}, but rows were left out (line {summary.gaps[0]})"))
+        problems[0] = (problems[0][0], None)
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:
         findings.append(Finding("error", totals.lines.get("total"), code, text))
-    warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
     status: Status = "mismatch" if errors else "ok"

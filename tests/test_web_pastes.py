@@ -93,3 +93,125 @@ def test_a_wide_pool_with_strides_of_its_size() -> None:
     audit = audit_of(text)
     assert [r.status for r in audit.rows] == ["ok", "ok"]
     assert audit.rows[1].inferred["pool_size"] == (13,)
+
+
+def test_rows_left_out_with_an_ellipsis() -> None:
+    """`...` where a paste skipped rows: the chain of shapes and the sum stop there, nothing
+    is flagged for it, and a wrong number after it is still caught."""
+    text = (KERAS2_HEADER
+            + "conv2d_1 (Conv2D)            (None, 148, 148, 32)      896       \n" + "_" * 65 + "\n"
+            + "...                          ...                       ...       \n" + "_" * 65 + "\n"
+            + "flatten_1 (Flatten)          (None, 6272)              0         \n" + "_" * 65 + "\n"
+            + "dense_1 (Dense)              (None, 512)               3211776   \n" + "_" * 65 + "\n"
+            + "dense_2 (Dense)              (None, 1)                 514       \n" + "=" * 65 + "\n"
+            + "Total params: 3,453,121\nTrainable params: 3,453,121\nNon-trainable params: 0\n")
+    audit = audit_of(text)
+    assert audit.summary.gaps == (6,)
+    assert [r.status for r in audit.rows] == ["ok", "ok", "ok", "mismatch"]
+    assert audit.rows[3].expected_params == 513
+    found = {(f.code, f.severity) for f in audit.findings}
+    assert ("rows-elided", "info") in found and ("rows-elided", "warning") in found  # the gap, the sum
+    assert {code for code, severity in found if severity == "error"} == {"param-mismatch"}  # dense_2 only
+    assert audit.totals.status == "ok"
+
+
+def test_an_ellipsis_is_a_whole_line_only() -> None:
+    from summary_audit.rows import is_elision
+
+    assert is_elision("...") and is_elision("  …  ") and is_elision("| ... | ... | ... |") and is_elision("[...]")
+    assert not is_elision("dense_1 (Dense) ... 5") and not is_elision("..") and not is_elision("conv…")
+
+
+SQUEEZED = """Model: "sequential"
+_________________________________________________________________
+Layer (type) Output Shape Param #
+=================================================================
+dense (Dense) (None, 10) 110
+dense_1 (Dense) (None, 5) 55
+dense_2 (Dense) (None, 1) 6
+=================================================================
+Total params: 171
+Trainable params: 171
+Non-trainable params: 0
+_________________________________________________________________
+"""
+
+
+def test_a_table_whose_spaces_were_squeezed_is_read_row_by_row() -> None:
+    """One space between the header's titles: its columns line up with nothing."""
+    audit = audit_of(SQUEEZED)
+    assert [(r.row.name, r.row.params, r.status) for r in audit.rows] == [
+        ("dense", 110, "ok"), ("dense_1", 55, "ok"), ("dense_2", 6, "ok")]
+    assert audit.status == "ok"
+
+
+def test_a_header_with_words_between_its_titles() -> None:
+    text = ("Layer (type) - Output Shape - Param #\n##### " + "=" * 60 + "\n"
+            "flatten_1 (Flatten)              (None, 3264)          0      \n"
+            "dense_1 (Dense)                  (None, 100)           326500 \n"
+            "dense_2 (Dense)                  (None, 1)             101    \n"
+            "##### " + "=" * 60 + "\nTotal params: 326,601\n")
+    audit = audit_of(text)
+    assert [r.status for r in audit.rows] == ["ok", "ok", "ok"] and audit.status == "ok"
+    assert not [f for f in audit.findings if f.severity == "error"]
+
+
+def test_markdown_tables_with_and_without_outer_bars() -> None:
+    bare = ("Layer (type) | Output Shape | Param # |\n---|---|---|\n"
+            "conv2d (Conv2D) | (None, 222, 222, 32) | 896 |\n"
+            "max_pooling2d (MaxPooling2D) | (None, 111, 111, 32) | 0 |\n"
+            "conv2d_1 (Conv2D) | (None, 109, 109, 64) | 18496 |\n"
+            "Total params: 19,392\n")
+    barred = ("|Layer (type) | Output Shape | Param #|\n|:---|:---|:---|\n"
+              "|dense_1 (Dense)| (None, 8192)| 819200|\n"
+              "|conv2d_transpose_1| (None, 16, 16, 128)| 524416|\n"  # the type lost: a row all the same
+              "|batch_normalization_4 (BatchNormalization)| (None, 16, 16, 128)| 512|\n"
+              "Total params: 1,344,128\n")
+    first, second = audit_of(bare), audit_of(barred)
+    assert [r.row.params for r in first.rows] == [896, 0, 18496] and first.status == "ok"
+    assert [r.row.name for r in second.rows] == ["dense_1", "conv2d_transpose_1", "batch_normalization_4"]
+    assert second.totals.status == "ok"
+
+
+def test_every_line_behind_the_same_marks() -> None:
+    """Output kept as comments (`# `), knitr's `## `, a list (`- `): the marks come off."""
+    for mark in ("# ", "#", "    ## ", "- ", "// "):
+        text = "".join(mark + line + "\n" for line in SQUEEZED.replace("Layer (type) Output Shape Param #",
+                                                                       "Layer (type)   Output Shape   Param #")
+                       .replace("dense (Dense) (None, 10) 110", "dense (Dense)  (None, 10)     110")
+                       .replace("dense_1 (Dense) (None, 5) 55", "dense_1 (Dense)(None, 5)      55")
+                       .replace("dense_2 (Dense) (None, 1) 6", "dense_2 (Dense)(None, 1)      6").splitlines())
+        audit = audit_of("some prose\n" + text)
+        assert [r.row.params for r in audit.rows] == [110, 55, 6], mark
+        assert audit.status == "ok", mark
+
+
+def test_bold_totals_and_totals_on_one_line() -> None:
+    rows = KERAS2_HEADER + "dense (Dense)                (None, 10)                110       \n" + "=" * 65 + "\n"
+    bold = audit_of(rows + "**Total params:** 110\n**Trainable params**: 110\n")
+    assert bold.totals.totals.total == 110 and bold.totals.totals.trainable == 110
+    one_line = audit_of(rows + "Total params: 110 Trainable params: 100 Non-trainable params: 10\n")
+    totals = one_line.totals.totals
+    assert (totals.total, totals.trainable, totals.non_trainable) == (110, 100, 10)
+
+
+def test_a_lambda_may_change_the_shape() -> None:
+    text = (KERAS2_HEADER
+            + "cropping2d_1 (Cropping2D)    (None, 65, 320, 3)        0         \n" + "_" * 65 + "\n"
+            + "lambda_1 (Lambda)            (None, 16, 32, 3)         0         \n" + "_" * 65 + "\n"
+            + "conv2d_1 (Conv2D)            (None, 14, 30, 16)        448       \n" + "=" * 65 + "\n"
+            + "Total params: 448\n")
+    audit = audit_of(text)
+    assert [r.status for r in audit.rows] == ["ok", "ok", "ok"]
+    assert audit.rows[2].explanation == "(3*3*3 + 1) * 16 = 448"
+
+
+def test_a_code_comment_under_each_row() -> None:
+    text = (KERAS2_HEADER
+            + "conv2d_6 (Conv2D)            (None, 26, 26, 32)        320       \n"
+            + "# layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1))\n" + "_" * 65 + "\n"
+            + "max_pooling2d_4 (MaxPooling2 (None, 13, 13, 32)        0         \n"
+            + "#layers.MaxPooling2D((2, 2))\n" + "=" * 65 + "\nTotal params: 320\n")
+    audit = audit_of(text)
+    assert [r.status for r in audit.rows] == ["ok", "ok"] and audit.status == "ok"
+    assert [f.code for f in audit.findings] == ["text-ignored", "text-ignored"]

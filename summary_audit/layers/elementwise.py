@@ -14,7 +14,7 @@ SHAPE_KEEPING = (
     "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
     "AlphaDropout", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "Masking",
     "ActivityRegularization", "Rescaling", "Identity", "UnitNormalization", "RandomFlip", "RandomRotation",
-    "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "Lambda",
+    "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop",
 )
 #: what Keras requires of them and a table never shows: any value reproduces the table.
 REQUIRED_ARGS = {
@@ -29,8 +29,9 @@ REQUIRED_ARGS = {
 UNBUILDABLE = {"Lambda": "wraps a Python function a table cannot show",
                "RandomCrop": "needs a crop size the table does not show",
                "ThresholdedReLU": "was removed in Keras 3"}
-#: ops whose output shape only the framework knows; the table's shape is taken as printed.
-OPAQUE = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
+#: ops whose output shape only the framework knows; the table's shape is taken as printed
+#: (a Lambda may resize, slice or reshape as its function likes).
+OPAQUE = ("Lambda", "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
           "HashedCrossing")
 
@@ -68,10 +69,12 @@ class Opaque(LayerSpec):
 
     def __init__(self, name: str) -> None:
         self.names = (name,)
+        self.unbuildable_why = UNBUILDABLE.get(name, Opaque.unbuildable_why)
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
-        return Candidate(config={}, params=0, output_shape=None, explanation="no weights: an op",
+        what = "a Python function" if self.names[0] == "Lambda" else "an op"
+        return Candidate(config={}, params=0, output_shape=None, explanation=f"no weights: {what}",
                          trainable_params=0, non_trainable_params=0)
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
