@@ -471,7 +471,8 @@ def repair_block(lines: List[Line]) -> List[Line]:
     if "??" in whole:
         lines = _repair_question_marks(lines)
     lines = _undo_double_spacing(lines)
-    lines = _rejoin_hard_wraps(lines)
+    if WRAPPED_RULE.search("\n".join(map(_TEXT, lines))):  # (one search over the text, not a loop over lines)
+        lines = _rejoin_hard_wraps(lines)
     if "#" not in whole:  # (the repairs above never add one)
         return list(lines)
     return [line._replace(text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
@@ -522,6 +523,10 @@ def _undo_double_spacing(lines: List[Line]) -> List[Line]:
             continue
         kept.append(line)
     return kept
+
+
+#: a rule line broken at a terminal's width: its last character alone on the next line.
+WRAPPED_RULE = re.compile(r"([_=━─┓┩┤┘])\n\1+$", re.M)
 
 
 def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:

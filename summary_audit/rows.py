@@ -543,7 +543,10 @@ def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
         except CellError:
             parsed = None
         if parsed is None:
-            findings.append(Finding("error", line.number, "bad-totals", str(error)))
+            # `Non-trainable params:` where a page ended: a count lost, not a wrong one
+            cut = text.rstrip().endswith(":") or error.column >= len(text.rstrip())
+            findings.append(Finding("warning" if cut else "error", line.number,
+                                    "incomplete-totals" if cut else "bad-totals", str(error)))
             return None
         findings.append(Finding("info", line.number, "text-ignored", f"text after the totals line ignored: {tail!r}"))
         return parsed

@@ -165,7 +165,8 @@ def test_numbers_too_long_to_be_counts_are_named() -> None:
 #: patterns the code runs with search / finditer / findall / split / sub (every start position);
 #: the others only ever match at a given place (match, fullmatch, Lark's lexer).
 SEARCHED = {"COLLAPSE_SPLIT", "COMMENT_START", "DELIMITERS", "HAS_SPACE_LIKE", "HEADER_LINE", "HTML_BREAK",
-            "HTML_HINT", "HTML_TAG", "INDEX", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES"}
+            "HTML_HINT", "HTML_TAG", "INDEX", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
+            "PREFIXED_HEADER", "WRAPPED_RULE", "REF_SEPARATOR"}
 
 
 def _patterns() -> Iterator[Tuple[str, "re.Pattern[str]", bool]]:
@@ -190,6 +191,8 @@ PATHOLOGICAL = [
     "Param #" * 6_000, " #" * 20_000, "Layer " * 7_000, "Total  " * 6_000, "N" * 40_000 + "(",
     "?" * 40_000 + "x", "> " * 20_000 + "x", "<" + "a" * 40_000, "└" + " " * 40_000,
     "a…" * 20_000, "1" * 40_000 + ".", "│ " * 20_000 + "x",
+    "#" * 40_000 + "x", "# " * 20_000 + "Layer", "- " * 20_000 + "┃ Layer", "_\n" * 20_000 + "x", "_\n_" * 13_000 + "x",
+    "\n" + "_" * 40_000 + "x", "=\n" + "=" * 40_000 + "x",
 ]
 
 

@@ -215,3 +215,22 @@ def test_a_code_comment_under_each_row() -> None:
     audit = audit_of(text)
     assert [r.status for r in audit.rows] == ["ok", "ok"] and audit.status == "ok"
     assert [f.code for f in audit.findings] == ["text-ignored", "text-ignored"]
+
+
+def test_a_first_bidirectional_layer_tells_its_input() -> None:
+    """4,960 = 2 * 4 * ((10 + 20) * 20 + 20): an input of 10 features, as for a bare LSTM."""
+    text = (KERAS2_HEADER
+            + "bidirectional_1 (Bidirection (None, 20, 40)            4960      \n" + "_" * 65 + "\n"
+            + "dense_1 (Dense)              (None, 20, 1)             41        \n" + "=" * 65 + "\n"
+            + "Total params: 5,001\nTrainable params: 5,001\nNon-trainable params: 0\n")
+    audit = audit_of(text)
+    assert [r.status for r in audit.rows] == ["ok", "ok"]
+    assert audit.rows[0].inferred["input_shape"] == (None, 20, 10)
+
+
+def test_a_totals_line_cut_off_where_the_page_ends() -> None:
+    text = (KERAS2_HEADER + "dense (Dense)                (None, 10)                110       \n" + "=" * 65 + "\n"
+            + "Total params: 110\nTrainable params: 110\nNon-trainable params:\n")
+    audit = audit_of(text)
+    assert audit.status == "ok"
+    assert [(f.code, f.severity) for f in audit.findings] == [("incomplete-totals", "warning")]

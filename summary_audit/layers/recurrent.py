@@ -264,7 +264,7 @@ class Bidirectional(LayerSpec):
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         out = query.single_output
-        if out is None or out[-1] is None or query.input_shape is None:
+        if out is None or out[-1] is None or (query.input_shape is None and query.input_shapes):
             return []
         found = []
         for merge, units in (("concat", out[-1] // 2), ("sum", out[-1])):
@@ -276,8 +276,16 @@ class Bidirectional(LayerSpec):
                                          params=(query.params // 2) if query.params else None,
                                          data_format=query.data_format, generation=query.generation)
                 for inner in REGISTRY.get(name).candidates(inner_query):  # type: ignore[union-attr]
-                    config = {"layer": name, "layer_config": inner.config, "merge_mode": merge}
-                    c = self.forward(config, query.input_shapes)
+                    # a first layer: the inner layer's count tells its input (`input of 10 features`)
+                    inner_config = dict(inner.config)
+                    rebuilt = inner_config.pop("input_shape", None) if not query.input_shapes else None
+                    inputs = query.input_shapes or ((tuple(rebuilt),) if rebuilt is not None else ())
+                    if not inputs:
+                        continue
+                    config = {"layer": name, "layer_config": inner_config, "merge_mode": merge}
+                    c = self.forward(config, inputs)
+                    if rebuilt is not None:
+                        c = replace(c, config={**c.config, "input_shape": tuple(rebuilt)})
                     found.append(replace(c, rank=inner.rank + (merge != "concat"), note=inner.note))
         return sorted(found, key=lambda c: (c.params != query.params, c.rank))[:6]
 
