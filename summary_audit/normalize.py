@@ -323,10 +323,11 @@ def _strip_line_prefixes(lines: List[Line]) -> List[Line]:
 
 
 def _same_prefix_run(lines: List[Line], index: int, prefix: str, bare: str) -> List[int]:
-    """The lines around `index` that start with `prefix` (or are the prefix alone: a blank line)."""
+    """The lines around `index` that start with `prefix`, or are the prefix alone or nothing:
+    blank lines inside the table, with or without their mark (tf_keras puts one between rows)."""
     def carries(i: int) -> bool:
         text = lines[i].text
-        return text.startswith(prefix) or text.rstrip() == bare
+        return text.startswith(prefix) or text.rstrip() in (bare, "")
 
     start = index
     while start > 0 and carries(start - 1):

@@ -148,11 +148,20 @@ def parse_block(block: Block) -> Summary:
     rows = _read_rows(raw_rows, layout, findings)
     totals = _read_totals(totals_lines, findings)
     if totals is None:
+        findings[:] = _prose_after(rows, findings)
         findings.append(Finding("warning", lines[-1].number, "incomplete-table",
                                 "the table ends before its 'Total params' line"))
     return Summary(model_name=model_name, format=layout.format, start_line=lines[0].number,
                    end_line=lines[-1].number, rows=tuple(rows), totals=totals,
                    findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(gaps))
+
+
+def _prose_after(rows: Sequence[Row], findings: List[Finding]) -> List[Finding]:
+    """A table cut off before its totals runs on into the page's next words: lines after its
+    last row that read as no row are set aside, not flagged."""
+    last = rows[-1].end_line if rows else 0
+    return [Finding("info", f.line, "text-ignored", f"after the table's last row, not a row: {f.message}")
+            if f.code == "bad-row" and (f.line or 0) > last else f for f in findings]
 
 
 def _model_name(lines: Sequence[Line]) -> Optional[str]:
@@ -166,10 +175,13 @@ def _model_name(lines: Sequence[Line]) -> Optional[str]:
 
 
 def _skip_header_continuation(lines: Sequence[Line], header_index: int) -> int:
-    """A narrow tf_keras header wraps (`Param` / `#`): skip to the rule below it."""
+    """A narrow tf_keras header wraps (`Param` / `#`): skip to the rule below it — over title
+    pieces only: a line holding a number is a row (a paste that lost the `===` under its header)."""
     for i in range(header_index + 1, min(header_index + 4, len(lines))):
         if is_rule_line(lines[i].text):
             return i + 1
+        if any(ch.isdigit() for ch in lines[i].text):
+            break
     return header_index + 1
 
 

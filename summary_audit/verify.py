@@ -143,7 +143,8 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
     status: Status = "mismatch" if errors else "ok"
-    return TotalsAudit(totals, printed_sum, printed_sum - frozen, frozen, status)
+    # the Total params line counts the optimizer's too (Keras 3)
+    return TotalsAudit(totals, printed_sum + (totals.optimizer or 0), printed_sum - frozen, frozen, status)
 
 
 def _counted_once(rows: Sequence[RowAudit]) -> List[RowAudit]:
@@ -202,9 +203,12 @@ def _check_sizes(totals: Totals) -> List[Optional[Tuple[str, Optional[int], str]
     counts = {"total": totals.total, "trainable": totals.trainable, "non_trainable": totals.non_trainable,
               "optimizer": totals.optimizer}
     found: List[Optional[Tuple[str, Optional[int], str]]] = []
+    # Keras 3 counts the optimizer's step as a parameter of 8 bytes (int64): 52 params, 212.00 B
+    counter = 4 if totals.optimizer else 0
     for kind, printed in totals.sizes.items():
         count = counts.get(kind)
-        if count is None or _size_matches(printed, count * 4):
+        if count is None or _size_matches(printed, count * 4) or \
+                (kind in ("optimizer", "total") and _size_matches(printed, count * 4 + counter)):
             continue
         fitting = [name for width, name in DTYPE_BYTES if _size_matches(printed, count * width)]
         reason = f"fits {fitting[0]} weights ({printed / max(count, 1):.0f} bytes each)" if fitting else \

@@ -105,7 +105,7 @@ def test_keras3_optimizer_params_and_byte_sizes() -> None:
                  " Optimizer params: 128,516 (502.02 KB)")
     audit = summary_audit.audit(summary_audit.parse(trained).summaries[1])
     assert audit.summary.totals.optimizer == 128_516
-    assert audit.totals.status == "ok"
+    assert audit.totals.status == "ok" and audit.totals.expected_total == 192_773
     halved = text.replace("Trainable params: 64,193 (250.75 KB)", "Trainable params: 64,193 (125.38 KB)")
     audit = summary_audit.audit(summary_audit.parse(halved).summaries[1])
     [size] = [f for f in audit.findings if f.code == "size-mismatch"]

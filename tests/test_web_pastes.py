@@ -234,3 +234,51 @@ def test_a_totals_line_cut_off_where_the_page_ends() -> None:
     audit = audit_of(text)
     assert audit.status == "ok"
     assert [(f.code, f.severity) for f in audit.findings] == [("incomplete-totals", "warning")]
+
+
+def test_the_optimizer_step_counter_takes_eight_bytes() -> None:
+    """Keras 3 after one step of Adam: 52 optimizer params in 212.00 B (51 float32 + one int64)."""
+    widths = (33, 24, 15)
+    text = ("┏" + "┳".join("━" * w for w in widths) + "┓\n"
+            + f"┃ {'Layer (type)':<31} ┃ {'Output Shape':<22} ┃ {'Param #':>13} ┃\n"
+            + "┡" + "╇".join("━" * w for w in widths) + "┩\n"
+            + f"│ {'dense (Dense)':<31} │ {'(None, 3)':<22} │ {'15':>13} │\n"
+            + "├" + "┼".join("─" * w for w in widths) + "┤\n"
+            + f"│ {'batch_normalization':<31} │ {'(None, 3)':<22} │ {'12':>13} │\n"
+            + f"│ {'(BatchNormalization)':<31} │ {'':<22} │ {'':>13} │\n"
+            + "├" + "┼".join("─" * w for w in widths) + "┤\n"
+            + f"│ {'dense_1 (Dense)':<31} │ {'(None, 1)':<22} │ {'4':>13} │\n"
+            + "└" + "┴".join("─" * w for w in widths) + "┘\n"
+            + " Total params: 83 (336.00 B)\n Trainable params: 25 (100.00 B)\n"
+            + " Non-trainable params: 6 (24.00 B)\n Optimizer params: 52 (212.00 B)\n")
+    audit = audit_of(text)
+    assert audit.status == "ok" and not audit.findings
+    assert audit.totals.expected_total == 83
+
+
+def test_a_header_without_its_rule_keeps_the_row_below_it() -> None:
+    text = ("_" * 65 + "\nLayer (type)                 Output Shape              Param #   \n"
+            "simple_rnn_1 (SimpleRNN)     (None, 32)                321056    \n" + "_" * 65 + "\n"
+            "dense_1 (Dense)              (None, 1)                 33        \n"
+            "Total params: 321,089\nTrainable params: 321,089\nNon-trainable params: 0\n")
+    audit = audit_of(text)
+    assert [r.row.name for r in audit.rows] == ["simple_rnn_1", "dense_1"] and audit.status == "ok"
+
+
+def test_a_commented_table_with_blank_lines_between_rows() -> None:
+    text = ("model.summary()\n\n#  Layer (type)                Output Shape              Param #\n# " + "=" * 65 + "\n"
+            "#  dense (Dense)               (None, 3)                 6\n\n"
+            "#  dense_1 (Dense)             (None, 4)                 16\n\n"
+            "#  dense_2 (Dense)             (None, 1)                 5\n\n"
+            "# Total params: 27\n# Trainable params: 27\n# Non-trainable params: 0\n")
+    audit = audit_of(text)
+    assert [r.row.params for r in audit.rows] == [6, 16, 5] and audit.status == "ok"
+
+
+def test_words_after_a_table_without_totals_are_set_aside() -> None:
+    text = ("Layer (type)                 Output Shape              Param #   \n" + "=" * 65 + "\n"
+            "simple_rnn_1 (SimpleRNN)     (None, 10)                120       \n"
+            "Это число представляет количество обучаемых параметров (весов и смещений)\n")
+    audit = audit_of(text)
+    assert [r.status for r in audit.rows] == ["ok"]
+    assert {(f.code, f.severity) for f in audit.findings} == {("text-ignored", "info"), ("incomplete-table", "warning")}
