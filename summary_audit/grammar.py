@@ -72,12 +72,13 @@ class ShapeCell:
 
 @record
 class ParamsCell:
-    """A Param # cell read: the count and a note (`unbuilt`, `unused`)."""
+    """A Param # cell read: the count and a note (`unbuilt`, `unused`; `cut`: a count cut at
+    the column edge, unknown)."""
 
-    count: int
+    count: Optional[int]
     note: Optional[str]
 
-    def __init__(self, count: int, note: Optional[str]) -> None:
+    def __init__(self, count: Optional[int], note: Optional[str]) -> None:
         state = self.__dict__  # (filled key by key: instances keep sharing their keys)
         state["count"] = count
         state["note"] = note

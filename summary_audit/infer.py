@@ -462,15 +462,15 @@ def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format
     fitting = []
     for name in REGISTRY.class_names():
         spec = REGISTRY.get(name)
-        if spec is None or spec.is_container or (bool(row.params) != spec.has_weights):
-            continue
+        if spec is None or spec.is_container or spec.opaque or (bool(row.params) != spec.has_weights):
+            continue  # (an op fits any row and tells nothing)
         outcome = _best_of(name, spec, row, inputs, data_format, summary)
         if outcome.exact and outcome.best is not None:
             fitting.append(outcome)
     if not fitting:
         return RowInference(row, None, inputs, None, False,
                             reason="the type was cut off with the long name, and no layer class fits the numbers")
-    fitting.sort(key=lambda r: r.best.rank if r.best else 0)
+    fitting.sort(key=lambda r: (not _named_after(r.layer_class, row.name), r.best.rank if r.best else 0))
     best = fitting[0]
     names = ", ".join(dict.fromkeys(r.layer_class or "" for r in fitting[:4]))
     note = f"type cut off with the name; the numbers fit {names}"
@@ -495,6 +495,7 @@ def _unknown_reason(row: Row) -> str:
 
 def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
              summary: Summary) -> RowInference:
+    inputs = spec.call_inputs(inputs) if len(inputs) > 1 else inputs
     if len(inputs) <= 1 or spec.several_inputs:
         return _one_call(name, spec, row, inputs, data_format, summary)
     # A shared layer: one call per inbound tensor, one set of weights for all of them.

@@ -85,6 +85,9 @@ class _ToValues(Transformer):
     def params_cell(self, children: List[Any]) -> ParamsCell:
         return ParamsCell(count=count_value(children[0]), note=children[1] if len(children) > 1 else None)
 
+    def params_cut(self, children: List[Any]) -> ParamsCell:
+        return ParamsCell(count=None, note="cut")
+
     def no_inbound(self, children: List[Any]) -> Tuple[Inbound, ...]:
         return ()
 

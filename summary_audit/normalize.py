@@ -165,6 +165,8 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
     A Jupyter notebook yields its cells' outputs and markdown; an HTML page its text.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:  # a terminal's colours, kept in a captured log
+        text = ANSI_ESCAPE.sub("", text)
     stripped = text.lstrip()
     if stripped.startswith("{") and '"cells"' in text[:200000]:
         notebook = _notebook_lines(text)
@@ -175,6 +177,9 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
         return list(_html_lines(raw)), "html"
     return list(map(_NEW_LINE, zip(count(1), raw, repeat(False)))), None
 
+
+#: a terminal escape sequence (colours, bold: `\x1b[1m`), as rich writes them.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-Z\\-_]")
 
 #: `Line._make` without its Python frame (a long paste has a line per row or two).
 _NEW_LINE = partial(tuple.__new__, Line)
@@ -197,7 +202,9 @@ def _notebook_lines(text: str) -> Optional[List[Line]]:
             continue
         for chunk in _notebook_texts(cell):
             for piece in "".join(chunk).split("\n"):
-                lines.append(Line(locator.find(piece), piece))
+                # Keras 3 prints through rich, whose colours a notebook keeps in its text/plain
+                text = ANSI_ESCAPE.sub("", piece) if "\x1b" in piece else piece
+                lines.append(Line(locator.find(piece), text))
             lines.append(Line(locator.last, ""))
     return lines
 
@@ -301,9 +308,9 @@ def _has_space_like(text: str) -> bool:
 
 
 #: a header behind the marks a page put before every line of a table: a comment (`# `, `## `
-#: in R's knitr output, `// `, `% `), a list item (`- `, `* `).
-PREFIXED_HEADER = re.compile(r"^[ \t]*(?:#{1,6}|//|%{1,2}|;{1,2}|[-*])[ \t]*(?:[┃│|][ \t]*)?Layer\s*\(", re.M)
-LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}|//|%{1,2}|;{1,2}|[-*])[ \t]?")
+#: in R's knitr output, `#> ` in reprex's, `// `, `% `), a list item (`- `, `* `).
+PREFIXED_HEADER = re.compile(r"^[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]*(?:[┃│|][ \t]*)?Layer\s*\(", re.M)
+LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]?")
 
 
 def _strip_line_prefixes(lines: List[Line]) -> List[Line]:
@@ -457,9 +464,19 @@ def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
             if is_rule_line(text) or not text.strip():
                 continue
             return i
-        if ("```" in text or "~~~" in text) and FENCE_LINE.match(text) or "Model" in text and MODEL_LINE.match(text):
+        if ("```" in text or "~~~" in text) and FENCE_LINE.match(text) and not _totals_follow(lines, i + 1, limit) \
+                or "Model" in text and MODEL_LINE.match(text):
             return i
     return limit
+
+
+def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
+    """A fence closed too early (a page that put the box in a code block, its totals below)."""
+    for i in range(start, min(start + 3, limit)):
+        text = lines[i].text
+        if text.strip():
+            return "params" in text and TOTALS_LINE.search(text) is not None
+    return False
 
 
 # ---- per-block repairs -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       parse_cell, read_layer_cell, read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, record
-from .normalize import (MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines, find_blocks,
+from .normalize import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines, find_blocks,
                         is_rule_line)
 from .speed import paused_gc
 
@@ -256,7 +256,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
         if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        if _is_blank(text) or _is_rule(text):
+        if _is_blank(text) or _is_rule(text) or (("```" in text or "~~~" in text) and FENCE_LINE.match(text)):
             separated = True
             continue
         if text.lstrip()[:1] == "#":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
@@ -458,7 +458,7 @@ def _read_rows(raw_rows: List[_RawRow], layout: _Layout, findings: List[Finding]
 def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Row]:
     if raw.cells:
         try:
-            return [_row_from_cells(raw, layout)]
+            return [_row_from_cells(raw, layout, findings)]
         except CellError as error:
             stream = _try_stream(raw)
             if stream is not None:
@@ -488,7 +488,7 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
             for s in parsed]
 
 
-def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
+def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
     if raw.wrapped is None:
@@ -508,13 +508,25 @@ def _row_from_cells(raw: _RawRow, layout: _Layout) -> Row:
     shape = read_shape_cell(shape_text) if shape_text else NO_SHAPE
     params: ParamsCell = parse_cell("params_cell", params_text.strip())
     connected = connected.strip()
-    inbound = parse_cell("connected_cell", connected) if connected else ()
+    inbound = _inbound_cell(connected, raw.line, findings) if connected else ()
     trainable_text = trainable_text.strip()
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
     return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
 
 
 NO_SHAPE = ShapeCell(shape=None, cut=False)
+
+
+def _inbound_cell(text: str, line: int, findings: List[Finding]) -> Tuple[Inbound, ...]:
+    """The `Connected to` cell; one a printer or a paste garbled costs the links, not the row
+    (its count and shape still check, and still add up)."""
+    try:
+        return parse_cell("connected_cell", text)  # type: ignore[no-any-return]
+    except CellError as error:
+        findings.append(Finding("warning", line, "bad-connected",
+                                f"Connected to not read (column {error.column + 1}: {error}): the row is read "
+                                f"as if it followed the row above"))
+        return ()
 
 
 def _join(pieces: Sequence[str], joiner: str) -> str:
@@ -566,12 +578,13 @@ def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
 
 def _one_count_each(line: Line) -> List[Line]:
     """A line holding several counts (`Total params: 5 Trainable params: 5 ...`, its line
-    breaks lost) as one line per count."""
+    breaks lost, or cells of a markdown row) as one line per count, without what a page put
+    around them (`- `, `| `, `__…__\\`)."""
     starts = [match.start() for match in TOTALS_LINE.finditer(line.text)]
-    if len(starts) < 2:
+    if not starts:
         return [line]
     ends = starts[1:] + [len(line.text)]
-    return [line._replace(text=line.text[start:end]) for start, end in zip(starts, ends)]
+    return [line._replace(text=line.text[start:end].rstrip(" \t|┃│\\*_")) for start, end in zip(starts, ends)]
 
 
 def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Totals]:

@@ -133,9 +133,12 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
         return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
     problems = [_check_sum(totals, printed_sum), _check_split(totals)]
     warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
-    if summary.gaps and problems[0][1]:  # rows were left out: the rows shown cannot add up
-        warnings.append(("rows-elided", totals.lines.get("total"),
-                         f"{problems[0][1]}, but rows were left out (line {summary.gaps[0]})"))
+    unknown = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "cut"), None)
+    if (summary.gaps or unknown) and problems[0][1]:  # the rows shown cannot add up
+        why = f"rows were left out (line {summary.gaps[0]})" if summary.gaps else \
+            f"a count was cut at the column edge (line {unknown})"
+        warnings.append(("rows-elided" if summary.gaps else "count-cut", totals.lines.get("total"),
+                         f"{problems[0][1]}, but {why}"))
         problems[0] = (problems[0][0], None)
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:

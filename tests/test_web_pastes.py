@@ -282,3 +282,80 @@ def test_words_after_a_table_without_totals_are_set_aside() -> None:
     audit = audit_of(text)
     assert [r.status for r in audit.rows] == ["ok"]
     assert {(f.code, f.severity) for f in audit.findings} == {("text-ignored", "info"), ("incomplete-table", "warning")}
+
+
+KERAS3_MASKED = (
+    "┏━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━┓\n"
+    "┃\x1b[1m \x1b[0m\x1b[1mLayer (type)         \x1b[0m\x1b[1m \x1b[0m┃\x1b[1m \x1b[0m\x1b[1mOutput Shape     \x1b[0m\x1b[1m \x1b[0m┃"
+    "\x1b[1m \x1b[0m\x1b[1m    Param #\x1b[0m\x1b[1m \x1b[0m┃\x1b[1m \x1b[0m\x1b[1mConnected to      \x1b[0m\x1b[1m \x1b[0m┃\n"
+    "┡━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━┩\n"
+    "│ input_layer_5         │ (\x1b[38;5;45mNone\x1b[0m, \x1b[38;5;34m600\x1b[0m)       │           \x1b[38;5;34m0\x1b[0m │ -  "
+    "                │\n"
+    "│ (\x1b[38;5;33mInputLayer\x1b[0m)          │                   │             │                    │\n"
+    "├───────────────────────┼───────────────────┼─────────────┼────────────────────┤\n"
+    "│ embedding (Embedding) │ (None, 600, 64)   │     640,000 │ input_layer_5[0][… │\n"
+    "├───────────────────────┼───────────────────┼─────────────┼────────────────────┤\n"
+    "│ not_equal (NotEqual)  │ (None, 600)       │           0 │ input_layer_5[0][… │\n"
+    "├───────────────────────┼───────────────────┼─────────────┼────────────────────┤\n"
+    "│ bidirectional_3       │ (None, 128)       │      66,048 │ embedding[0][0],   │\n"
+    "│ (Bidirectional)       │                   │             │ not_equal[0][0]    │\n"
+    "├───────────────────────┼───────────────────┼─────────────┼────────────────────┤\n"
+    "│ dense_5 (Dense)       │ (None, 1)         │         129 │ bidirectional_3[0… │\n"
+    "└───────────────────────┴───────────────────┴─────────────┴────────────────────┘\n"
+    " Total params: 706,177 (2.69 MB)\n Trainable params: 706,177 (2.69 MB)\n Non-trainable params: 0 (0.00 B)\n")
+
+
+def test_a_keras3_table_with_terminal_colours_and_an_rnn_mask() -> None:
+    """rich's colour codes as a notebook keeps them; the mask beside the RNN's sequence is no
+    second call of a shared layer."""
+    audit = audit_of(KERAS3_MASKED)
+    assert [(r.row.name, r.status) for r in audit.rows] == [
+        ("input_layer_5", "ok"), ("embedding", "ok"), ("not_equal", "ok"), ("bidirectional_3", "ok"), ("dense_5", "ok")]
+    assert audit.status == "ok"
+
+
+def test_a_keras3_notebook_output_with_colours() -> None:
+    import json
+
+    notebook = json.dumps({"cells": [{"cell_type": "code", "source": ["model.summary()"], "outputs": [
+        {"output_type": "display_data", "data": {"text/plain": KERAS3_MASKED.splitlines(keepends=True)}}]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    [summary] = summary_audit.parse(notebook).summaries
+    assert len(summary.rows) == 5 and summary_audit.audit(summary).status == "ok"
+
+
+def test_totals_below_a_fence_that_closed_too_early_and_dressed_totals() -> None:
+    table = KERAS3_MASKED.split(" Total params")[0].replace("\x1b[1m", "").replace("\x1b[0m", "")
+    fenced = "```\n" + table + "```\n Total params: 706,177 (2.69 MB)\n Trainable params: 706,177 (2.69 MB)\n"
+    assert audit_of(fenced).totals.totals.total == 706_177
+    for dressed in ("- Total params: 706,177 (2.69 MB)", "__Total params: 706,177__\\",
+                    "| Total params: 706,177 | Trainable params: 706,177 | Non-trainable params: 0 |"):
+        audit = audit_of(table + dressed + "\n")
+        assert audit.totals.totals.total == 706_177 and audit.totals.status == "ok", dressed
+
+
+def test_an_r_reprex_table() -> None:
+    text = "".join("#> " + line + "\n" for line in SQUEEZED.replace("Layer (type) Output Shape Param #",
+                                                                      "Layer (type)        Output Shape   Param #")
+                   .replace("dense (Dense) (None, 10) 110", "dense (Dense)       (None, 10)     110")
+                   .replace("dense_1 (Dense) (None, 5) 55", "dense_1 (Dense)     (None, 5)      55")
+                   .replace("dense_2 (Dense) (None, 1) 6", "dense_2 (Dense)     (None, 1)      6").splitlines())
+    audit = audit_of(text)
+    assert [r.row.params for r in audit.rows] == [110, 55, 6] and audit.status == "ok"
+
+
+def test_a_garbled_connected_cell_costs_the_links_not_the_row() -> None:
+    text = KERAS3_MASKED.replace("│ bidirectional_3[0… │", "│ bidirectional_3[…] │")
+    audit = audit_of(text)
+    assert [r.row.name for r in audit.rows][-1] == "dense_5" and audit.totals.status == "ok"
+    assert ("bad-connected", "warning") in {(f.code, f.severity) for f in audit.findings}
+
+
+def test_a_count_cut_at_the_column_edge() -> None:
+    """Keras 3 cuts a count wider than its column (`1,001,190,…`): unknown, and the sum only a warning."""
+    text = KERAS3_MASKED.replace("│      66,048 │", "│  66,048,00… │")
+    audit = audit_of(text)
+    bidirectional = audit.rows[3]
+    assert bidirectional.row.params is None and bidirectional.expected_params == 66_048
+    assert audit.totals.status == "ok"
+    assert ("count-cut", "warning") in {(f.code, f.severity) for f in audit.findings}

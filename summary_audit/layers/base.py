@@ -74,6 +74,9 @@ class LayerSpec:
     keras1_names: Tuple[str, ...] = ()
     #: a model used as a layer: its count is the sum of its own rows.
     is_container: bool = False
+    #: an op or a layer whose output the table alone cannot derive: it fits any row, so it
+    #: never stands for a row whose type was cut off.
+    opaque: bool = False
     #: merges and attention read several tensors in one call; other layers listing several
     #: inbound tensors were called several times (shared), each time on one of them.
     several_inputs: bool = False
@@ -96,6 +99,11 @@ class LayerSpec:
         """The input a first layer without an input row gets in a rebuilt model: a weightless
         layer keeps its shape unless it says otherwise."""
         return None if self.has_weights else output
+
+    def call_inputs(self, inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
+        """The inbound tensors that are the layer's inputs proper, out of all its `Connected
+        to` lists (a recurrent layer's mask and initial states arrive there beside its sequence)."""
+        return inputs
 
     def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
         """The constructor call that reproduces a configuration this spec inferred."""

@@ -31,7 +31,7 @@ UNBUILDABLE = {"Lambda": "wraps a Python function a table cannot show",
                "ThresholdedReLU": "was removed in Keras 3"}
 #: ops whose output shape only the framework knows; the table's shape is taken as printed
 #: (a Lambda may resize, slice or reshape as its function likes).
-OPAQUE = ("Lambda", "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
+OPAQUE = ("Lambda", "NotEqual", "Any", "Cast", "GetItem", "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
           "HashedCrossing")
 
@@ -64,6 +64,7 @@ class Opaque(LayerSpec):
     output shape that the table alone cannot re-derive."""
 
     has_weights = False
+    opaque = True
     buildable = False
     unbuildable_why = "is an op or a preprocessing layer whose settings a table cannot show"
 

@@ -17,9 +17,19 @@ RESET_AFTER_NOTE = {False: "reset_after=False: the GRU formula of Keras 1, Keras
                     True: "reset_after=True: the GRU formula of TF 2 / Keras 3 (3*units more biases)"}
 
 
+def sequences_only(inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
+    """Keras 3 lists an RNN's mask (`not_equal (NotEqual)`, (None, 600)) and its initial
+    states ((None, units)) beside its sequence: the sequences (a time axis) are its inputs."""
+    sequences = tuple(shape for shape in inputs if isinstance(shape, tuple) and len(shape) >= 3)
+    return sequences or inputs
+
+
 class RecurrentSpec(LayerSpec):
     gates = 1
     states = 1
+
+    def call_inputs(self, inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
+        return sequences_only(inputs)
 
     def count(self, d_in: int, units: int, config: Mapping[str, Any]) -> Tuple[int, str]:
         bias = bool(config.get("use_bias", True))
@@ -149,6 +159,9 @@ class ConvLSTMSpec(LayerSpec):
 
     rank = 2
 
+    def call_inputs(self, inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
+        return tuple(shape for shape in inputs if isinstance(shape, tuple) and len(shape) == self.rank + 3) or inputs
+
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
         shape = input_shapes[0]
@@ -245,6 +258,9 @@ class Bidirectional(LayerSpec):
     """Two copies of an RNN, one reading backwards: twice the count, outputs joined."""
 
     names = ("Bidirectional",)
+
+    def call_inputs(self, inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
+        return sequences_only(inputs)
 
     def keras_layer(self, config: Mapping[str, Any], data_format: str = "channels_last") -> LayerCall:
         return wrapped_call(config, data_format, "Bidirectional", merge_mode=config.get("merge_mode", "concat"))
