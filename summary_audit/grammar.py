@@ -375,7 +375,7 @@ def clear_caches() -> None:
     """Forget every cell read so far (benchmarks measure cold reads)."""
     _CELLS.clear()
     _SHAPES.clear()
-    parse_with_grammar.cache_clear()
+    _grammar_reading.cache_clear()
 
 
 _FAST: Dict[str, List[FastPath]] = {}
@@ -393,9 +393,20 @@ def _load_fast(start: str) -> List[FastPath]:
     return _FAST[start]
 
 
-@lru_cache(maxsize=65536)
 def parse_with_grammar(start: str, text: str) -> Any:
-    """The grammar's reading of a cell, memoized: cell texts repeat a lot in real tables."""
+    """The grammar's reading of a cell, memoized, failures too: cell texts repeat a lot in
+    real tables, and so do broken lines in a damaged paste."""
+    read, value = _grammar_reading(start, text)
+    if read:
+        return value
+    raise CellError(str(value), value.column)
+
+
+@lru_cache(maxsize=65536)
+def _grammar_reading(start: str, text: str) -> Tuple[bool, Any]:
     from .lark_parser import parse
 
-    return parse(start, text)
+    try:
+        return True, parse(start, text)
+    except CellError as error:
+        return False, error

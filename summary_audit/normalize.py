@@ -277,7 +277,7 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
     lines = _strip_line_numbers(list(lines))
     texts = list(map(_TEXT, lines))
     whole = "\n".join(texts)
-    if "Layer" in whole and PREFIXED_HEADER.search(whole):
+    if "Layer" in whole and _has_prefixed_header(whole):
         lines = _strip_line_prefixes(lines)
         texts = list(map(_TEXT, lines))
     if "\t" not in whole and ">" not in whole and "**" not in whole \
@@ -309,8 +309,20 @@ def _has_space_like(text: str) -> bool:
 
 #: a header behind the marks a page put before every line of a table: a comment (`# `, `## `
 #: in R's knitr output, `#> ` in reprex's, `// `, `% `), a list item (`- `, `* `).
-PREFIXED_HEADER = re.compile(r"^[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]*(?:[┃│|][ \t]*)?Layer\s*\(", re.M)
+HEADER_PREFIX = re.compile(r"[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]*(?:[┃│|][ \t]*)?")
 LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]?")
+
+
+def _has_prefixed_header(whole: str) -> bool:
+    """A header behind such marks, looked for where `Layer` stands (a few places), not by a
+    search from every line start (a long table's lines of spaces made that the slowest pass)."""
+    start = whole.find("Layer")
+    while start >= 0:
+        line_start = whole.rfind("\n", 0, start) + 1
+        if start - line_start <= 40 and HEADER_PREFIX.fullmatch(whole, line_start, start):
+            return True
+        start = whole.find("Layer", start + 5)
+    return False
 
 
 def _strip_line_prefixes(lines: List[Line]) -> List[Line]:
@@ -486,10 +498,11 @@ def repair_block(lines: List[Line]) -> List[Line]:
     """Undo damage that only shows across a whole table: `?` for spaces or box characters,
     hard wraps at a terminal's width, inline comments."""
     whole = "\n".join(map(_TEXT, lines))
+    given = lines
     if "??" in whole:
         lines = _repair_question_marks(lines)
     lines = _undo_double_spacing(lines)
-    if WRAPPED_RULE.search("\n".join(map(_TEXT, lines))):  # (one search over the text, not a loop over lines)
+    if _may_be_hard_wrapped(whole if lines is given else "\n".join(map(_TEXT, lines))):
         lines = _rejoin_hard_wraps(lines)
     if "#" not in whole:  # (the repairs above never add one)
         return list(lines)
@@ -543,8 +556,10 @@ def _undo_double_spacing(lines: List[Line]) -> List[Line]:
     return kept
 
 
-#: a rule line broken at a terminal's width: its last character alone on the next line.
-WRAPPED_RULE = re.compile(r"([_=━─┓┩┤┘])\n\1+$", re.M)
+def _may_be_hard_wrapped(text: str) -> bool:
+    """A rule line broken at a terminal's width leaves its last character at the start of the
+    next line: a few substring searches over the block, not a loop over its lines."""
+    return any(f"{ch}\n{ch}" in text for ch in "_=━─┓┩┤┘")
 
 
 def _rejoin_hard_wraps(lines: List[Line]) -> List[Line]:

@@ -189,14 +189,6 @@ def _is_blank(text: str) -> bool:
     return not text.strip(" |┃│")
 
 
-def _is_rule(text: str) -> bool:
-    """A rule line, also behind a markdown heading's marks (`##### =====`)."""
-    head = text.lstrip()[:1]
-    if head == "#":
-        return is_rule_line(text.lstrip(" #"))
-    return head in RULE_STARTS and is_rule_line(text)
-
-
 # ---- cutting lines into cells ------------------------------------------------------------------
 
 
@@ -256,19 +248,17 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
         if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        if _is_blank(text) or _is_rule(text) or (("```" in text or "~~~" in text) and FENCE_LINE.match(text)):
+        head = text.lstrip(" |┃│")[:1]
+        kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
+        if kind is not None:
             separated = True
-            continue
-        if text.lstrip()[:1] == "#":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
-            findings.append(Finding("info", line.number, "text-ignored", f"comment line ignored: {text.strip()!r}"))
-            separated = True
-            continue
-        if ("..." in text or "…" in text) and is_elision(text):
-            gaps.append(line.number)
-            findings.append(Finding("info", line.number, "rows-elided",
-                                    "rows left out here: the rows around it are not read as one chain, and "
-                                    "the rows shown need not add up to the totals"))
-            separated = True
+            if kind == "comment":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
+                findings.append(Finding("info", line.number, "text-ignored", f"comment line ignored: {text.strip()!r}"))
+            elif kind == "elision":
+                gaps.append(line.number)
+                findings.append(Finding("info", line.number, "rows-elided",
+                                        "rows left out here: the rows around it are not read as one chain, and "
+                                        "the rows shown need not add up to the totals"))
             continue
         if line.collapsed or header.collapsed:
             rows.append(_RawRow(line.number, line.number, {}, text=text))
@@ -287,13 +277,32 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     return rows, totals, gaps
 
 
+#: what a line that is not a row can begin with (after spaces and bars): rules, fences,
+#: comments, ellipses. A row begins with its name.
+LINE_MARKS = RULE_STARTS | frozenset("#`~.…[(<")
+
+
+def _mark_kind(text: str, head: str) -> Optional[str]:
+    """`separator` (a rule, also behind a markdown heading's `#####`, or a fence), `comment`,
+    `elision` (`...` where rows were left out), or None: a row after all."""
+    if head == "#":
+        return "separator" if is_rule_line(text.lstrip(" #")) else "comment"
+    if head in "`~":
+        return "separator" if FENCE_LINE.match(text) else None
+    if head in RULE_STARTS and is_rule_line(text):
+        return "separator"
+    if ("..." in text or "…" in text) and is_elision(text):
+        return "elision"
+    return None
+
+
 def is_elision(text: str) -> bool:
     """A line that only says rows were left out: `...`, `…`, `[...]`, one per column or alone."""
     words = DELIMITERS.sub(" ", text).split()
     return bool(words) and all(word in ELLIPSES or (len(word) >= 3 and not word.strip(".")) for word in words)
 
 
-ELLIPSES = frozenset({"…", "[...]", "(...)", "[…]", "(…)", "<...>", "etc", "etc."})
+ELLIPSES = frozenset({"…", "[...]", "(...)", "[…]", "(…)", "<...>"})
 
 
 def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool) -> bool:
@@ -468,18 +477,31 @@ def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Ro
     stream = _try_stream(raw)
     if stream is not None:
         return stream
+    text = raw.text.strip()
+    if not _may_hold_a_row(text):
+        findings.append(Finding("error", raw.line, "bad-row", f"column 1: cannot read as a layer row: no Param # "
+                                                              f"count in {text[:60]!r}"))
+        return []
     try:
-        parse_cell("rows", raw.text.strip())
+        parse_cell("rows", text)
     except CellError as error:
         findings.append(Finding("error", raw.line, "bad-row",
                                 f"column {error.column + 1}: cannot read as a layer row: {error}"))
     return []
 
 
+def _may_hold_a_row(text: str) -> bool:
+    """A row holds its count: a line without a digit is not given to the grammar (a page of
+    words under a squeezed header would cost a parse a line)."""
+    return any(ch.isdigit() for ch in text)
+
+
 def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
     text = DELIMITERS.sub(" ", raw.text).strip()
     if not text:
         return []
+    if not _may_hold_a_row(text):
+        return None
     try:
         parsed: List[StreamRow] = parse_cell("rows", text)
     except CellError:

@@ -166,7 +166,7 @@ def test_numbers_too_long_to_be_counts_are_named() -> None:
 #: the others only ever match at a given place (match, fullmatch, Lark's lexer).
 SEARCHED = {"COLLAPSE_SPLIT", "COMMENT_START", "DELIMITERS", "HAS_SPACE_LIKE", "HEADER_LINE", "HTML_BREAK",
             "HTML_HINT", "HTML_TAG", "INDEX", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
-            "PREFIXED_HEADER", "WRAPPED_RULE", "REF_SEPARATOR"}
+            "REF_SEPARATOR"}
 
 
 def _patterns() -> Iterator[Tuple[str, "re.Pattern[str]", bool]]:
