@@ -48,13 +48,13 @@ def is_rule_line(text: str) -> bool:
     return "---" in text and "|" in text and _MARKDOWN_RULE.match(text) is not None
 
 
-HEADER_LINE = re.compile(r"Layer\s*\(type\)|Layer\s{2,}Output\s+Shape")
+HEADER_LINE = re.compile(r"Layer\s*\(\s*type\s*\)|Layer\s{2,}Output\s+Shape")
 TOTALS_LINE = re.compile(r"(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:")
 MODEL_LINE = re.compile(r"^\s*Model\s*:")
 FENCE_LINE = re.compile(r"^\s*(```|~~~)")
 #: where a collapsed table's lines were glued together.
 COLLAPSE_SPLIT = re.compile(r"([_=━─]{8,})|(?=(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:)"
-                            r"|(?=\bModel\s*:)|(?=Layer\s*\(type\))")
+                            r"|(?=\bModel\s*:)|(?=Layer\s*\(\s*type\s*\))")
 QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
 HTML_HINT = re.compile(r"<(?:pre|code|html|body|div|p|br|span|table|td)\b[^>]*>", re.I)
 HTML_BREAK = re.compile(r"<br\s*/?>", re.I)

@@ -22,7 +22,7 @@ from .speed import paused_gc
 
 #: the columns a header can name, in the words each generation used.
 COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
-    ("layer", re.compile(r"Layer\s*\(type\)|Layer")),
+    ("layer", re.compile(r"Layer\s*\(\s*type\s*\)|Layer")),
     ("shape", re.compile(r"Output\s*Shape|Output")),
     ("params", re.compile(r"Param\s*#|Param|Params")),
     ("connected", re.compile(r"Connected\s*to|Connected")),

@@ -359,3 +359,11 @@ def test_a_count_cut_at_the_column_edge() -> None:
     assert bidirectional.row.params is None and bidirectional.expected_params == 66_048
     assert audit.totals.status == "ok"
     assert ("count-cut", "warning") in {(f.code, f.severity) for f in audit.findings}
+
+
+def test_a_header_with_spaces_inside_its_parentheses() -> None:
+    text = ("Layer ( type )               Output Shape              Param #   \n" + "=" * 65 + "\n"
+            "dense (Dense)                (None, 10)                110       \n" + "=" * 65 + "\n"
+            "Total params: 110\n")
+    audit = audit_of(text)
+    assert [r.row.params for r in audit.rows] == [110] and audit.status == "ok"
