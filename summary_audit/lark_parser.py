@@ -63,8 +63,8 @@ class _ToValues(Transformer):
         return None
 
     def shape(self, children: List[Any]) -> ShapeCell:
-        closed = bool(children) and isinstance(children[-1], Token) and children[-1].type == "CLOSE"
-        dims = [c for c in children if not (isinstance(c, Token) and c.type == "CLOSE")]
+        closed = bool(children) and isinstance(children[-1], Token) and children[-1].type in ("CLOSE", "CLOSE_LIST")
+        dims = [c for c in children if not (isinstance(c, Token) and c.type in ("CLOSE", "CLOSE_LIST"))]
         return ShapeCell(shape=tuple(dims), cut=not closed, open_end=not closed)
 
     def shape_list(self, children: List[Any]) -> ShapeCell:

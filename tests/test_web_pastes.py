@@ -367,3 +367,15 @@ def test_a_header_with_spaces_inside_its_parentheses() -> None:
             "Total params: 110\n")
     audit = audit_of(text)
     assert [r.row.params for r in audit.rows] == [110] and audit.status == "ok"
+
+
+def test_a_tensorflow_js_summary() -> None:
+    """TensorFlow.js prints shapes as JSON lists (`[null,784]`); the counts are Keras'."""
+    text = ("_" * 65 + "\nLayer (type)                 Output shape              Param #   \n" + "=" * 65 + "\n"
+            "flatten_Flatten1 (Flatten)   [null,784]                0         \n" + "_" * 65 + "\n"
+            "dense_Dense1 (Dense)         [null,42]                 32970     \n" + "_" * 65 + "\n"
+            "dense_Dense2 (Dense)         [null,10]                 430       \n" + "=" * 65 + "\n"
+            "Total params: 33400\nTrainable params: 33400\nNon-trainable params: 0\n")
+    audit = audit_of(text)
+    assert [r.row.output_shape for r in audit.rows] == [(None, 784), (None, 42), (None, 10)]
+    assert [r.status for r in audit.rows] == ["ok", "ok", "ok"] and audit.status == "ok"
