@@ -280,6 +280,7 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
     if "Layer" in whole and _has_prefixed_header(whole):
         lines = _strip_line_prefixes(lines)
         texts = list(map(_TEXT, lines))
+        whole = "\n".join(texts)  # (what the checks below look at: the marks are gone, `#> ` among them)
     if "\t" not in whole and ">" not in whole and "**" not in whole \
             and (whole.isascii() or not _has_space_like(whole)) and max(map(len, texts), default=0) <= 120:
         return lines  # nothing below would change a line (checked at once over the whole text)
@@ -309,8 +310,10 @@ def _has_space_like(text: str) -> bool:
 
 #: a header behind the marks a page put before every line of a table: a comment (`# `, `## `
 #: in R's knitr output, `#> ` in reprex's, `// `, `% `), a list item (`- `, `* `).
-HEADER_PREFIX = re.compile(r"[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]*(?:[┃│|][ \t]*)?")
-LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])[ \t]?")
+LINE_MARK = r"[ \t]*(?:#{1,6}>?|//|%{1,2}|;{1,2}|[-*])"
+LINE_PREFIX = re.compile(LINE_MARK + r"[ \t]?")
+#: what may stand before a marked header's `Layer`: the mark, spaces, a box or markdown bar.
+HEADER_PREFIX = re.compile(LINE_MARK + r"[ \t]*(?:[┃│|][ \t]*)?")
 
 
 def _has_prefixed_header(whole: str) -> bool:

@@ -16,8 +16,8 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       parse_cell, read_layer_cell, read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, record
-from .normalize import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines, find_blocks,
-                        is_rule_line)
+from .normalize import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines,
+                        find_blocks, is_rule_line)
 from .speed import paused_gc
 
 #: the columns a header can name, in the words each generation used.
@@ -180,7 +180,7 @@ def _skip_header_continuation(lines: Sequence[Line], header_index: int) -> int:
     for i in range(header_index + 1, min(header_index + 4, len(lines))):
         if is_rule_line(lines[i].text):
             return i + 1
-        if any(ch.isdigit() for ch in lines[i].text):
+        if _may_hold_a_row(lines[i].text):
             break
     return header_index + 1
 

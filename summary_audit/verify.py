@@ -131,14 +131,13 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     totals = summary.totals
     if totals is None:
         return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
-    problems = [_check_sum(totals, printed_sum), _check_split(totals)]
+    expected_total = printed_sum + (totals.optimizer or 0)  # Keras 3 counts the optimizer's in the total
+    problems = [_check_sum(totals, printed_sum, expected_total), _check_split(totals)]
     warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
-    unknown = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "cut"), None)
-    if (summary.gaps or unknown) and problems[0][1]:  # the rows shown cannot add up
-        why = f"rows were left out (line {summary.gaps[0]})" if summary.gaps else \
-            f"a count was cut at the column edge (line {unknown})"
-        warnings.append(("rows-elided" if summary.gaps else "count-cut", totals.lines.get("total"),
-                         f"{problems[0][1]}, but {why}"))
+    excuse = _why_rows_cannot_add_up(summary, counted) if problems[0][1] else None
+    if excuse is not None:
+        code, why = excuse
+        warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
         problems[0] = (problems[0][0], None)
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:
@@ -146,8 +145,16 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
     status: Status = "mismatch" if errors else "ok"
-    # the Total params line counts the optimizer's too (Keras 3)
-    return TotalsAudit(totals, printed_sum + (totals.optimizer or 0), printed_sum - frozen, frozen, status)
+    return TotalsAudit(totals, expected_total, printed_sum - frozen, frozen, status)
+
+
+def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[str, str]]:
+    """Rows the paste left out, or a count cut at the column edge: the rows shown need not
+    add up to the total, so a sum that misses is a warning."""
+    if summary.gaps:
+        return "rows-elided", f"rows were left out (line {summary.gaps[0]})"
+    cut = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "cut"), None)
+    return None if cut is None else ("count-cut", f"a count was cut at the column edge (line {cut})")
 
 
 def _counted_once(rows: Sequence[RowAudit]) -> List[RowAudit]:
@@ -169,10 +176,9 @@ def _non_trainable(audit: RowAudit) -> int:
     return audit.non_trainable_params or 0
 
 
-def _check_sum(totals: Totals, printed_sum: int) -> Tuple[str, Optional[str]]:
+def _check_sum(totals: Totals, printed_sum: int, expected_total: int) -> Tuple[str, Optional[str]]:
     if totals.total is None:
         return "total-mismatch", None
-    expected_total = printed_sum + (totals.optimizer or 0)
     if totals.total == expected_total:
         return "total-mismatch", None
     optimizer = f" + {fmt(totals.optimizer)} optimizer = {fmt(expected_total)}" if totals.optimizer else ""

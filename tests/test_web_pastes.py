@@ -1,7 +1,9 @@
-"""Spellings found in summaries pasted in public issue threads (the tables as printed; the
-threads' words are not kept): each once misread or falsely flagged."""
+"""Spellings found in summaries pasted on public pages, issue threads, notebooks and READMEs
+(the tables as printed; the pages' words are not kept): each once misread or falsely flagged."""
 
 from __future__ import annotations
+
+from typing import Sequence, Tuple
 
 import summary_audit
 from summary_audit.model import Audit
@@ -9,6 +11,22 @@ from summary_audit.model import Audit
 KERAS1_HEADER = ("Layer (type)                     Output Shape          Param #     Connected to                     \n"
                  + "=" * 100 + "\n")
 KERAS2_HEADER = ("_" * 65 + "\nLayer (type)                 Output Shape              Param #   \n" + "=" * 65 + "\n")
+
+
+def keras3_box(widths: Tuple[int, int, int], rows: Sequence[Sequence[Tuple[str, str, str]]]) -> str:
+    """A Keras 3 box table as rich draws it: each row its lines of (name, shape, count) cells,
+    a rule between rows."""
+    name, shape, count = (width - 2 for width in widths)
+
+    def line(bar: str, cells: Tuple[str, str, str]) -> str:
+        return f"{bar} {cells[0]:<{name}} {bar} {cells[1]:<{shape}} {bar} {cells[2]:>{count}} {bar}\n"
+
+    def rule(left: str, middle: str, right: str, fill: str) -> str:
+        return left + middle.join(fill * width for width in widths) + right + "\n"
+
+    body = rule("├", "┼", "┤", "─").join("".join(line("│", cells) for cells in row) for row in rows)
+    return (rule("┏", "┳", "┓", "━") + line("┃", ("Layer (type)", "Output Shape", "Param #"))
+            + rule("┡", "╇", "┩", "━") + body + rule("└", "┴", "┘", "─"))
 
 
 def audit_of(text: str) -> Audit:
@@ -54,17 +72,8 @@ def test_python2_long_dimensions() -> None:
 
 
 def test_an_unbuilt_optimizer_line() -> None:
-    widths = (44, 37, 15)
-    rule = "├" + "┼".join("─" * w for w in widths) + "┤\n"
-
-    def row(name: str) -> str:
-        return f"│ {name:<42} │ {'?':<35} │ {'0 (unbuilt)':>13} │\n"
-
-    text = ("┏" + "┳".join("━" * w for w in widths) + "┓\n"
-            + f"┃ {'Layer (type)':<42} ┃ {'Output Shape':<35} ┃ {'Param #':>13} ┃\n"
-            + "┡" + "╇".join("━" * w for w in widths) + "┩\n"
-            + row("dense_6 (Dense)") + rule + row("dense_7 (Dense)")
-            + "└" + "┴".join("─" * w for w in widths) + "┘\n"
+    unbuilt = [[(name, "?", "0 (unbuilt)")] for name in ("dense_6 (Dense)", "dense_7 (Dense)")]
+    text = (keras3_box((44, 37, 15), unbuilt)
             + " Total params: 0 (0.00 B)\n Trainable params: 0 (0.00 B)\n Non-trainable params: 0 (0.00 B)\n"
             + " Optimizer params: 0 (0.00 B) (unbuilt)\n")
     audit = audit_of(text)
@@ -238,17 +247,10 @@ def test_a_totals_line_cut_off_where_the_page_ends() -> None:
 
 def test_the_optimizer_step_counter_takes_eight_bytes() -> None:
     """Keras 3 after one step of Adam: 52 optimizer params in 212.00 B (51 float32 + one int64)."""
-    widths = (33, 24, 15)
-    text = ("┏" + "┳".join("━" * w for w in widths) + "┓\n"
-            + f"┃ {'Layer (type)':<31} ┃ {'Output Shape':<22} ┃ {'Param #':>13} ┃\n"
-            + "┡" + "╇".join("━" * w for w in widths) + "┩\n"
-            + f"│ {'dense (Dense)':<31} │ {'(None, 3)':<22} │ {'15':>13} │\n"
-            + "├" + "┼".join("─" * w for w in widths) + "┤\n"
-            + f"│ {'batch_normalization':<31} │ {'(None, 3)':<22} │ {'12':>13} │\n"
-            + f"│ {'(BatchNormalization)':<31} │ {'':<22} │ {'':>13} │\n"
-            + "├" + "┼".join("─" * w for w in widths) + "┤\n"
-            + f"│ {'dense_1 (Dense)':<31} │ {'(None, 1)':<22} │ {'4':>13} │\n"
-            + "└" + "┴".join("─" * w for w in widths) + "┘\n"
+    rows = [[("dense (Dense)", "(None, 3)", "15")],
+            [("batch_normalization", "(None, 3)", "12"), ("(BatchNormalization)", "", "")],
+            [("dense_1 (Dense)", "(None, 1)", "4")]]
+    text = (keras3_box((33, 24, 15), rows)
             + " Total params: 83 (336.00 B)\n Trainable params: 25 (100.00 B)\n"
             + " Non-trainable params: 6 (24.00 B)\n Optimizer params: 52 (212.00 B)\n")
     audit = audit_of(text)

@@ -31,7 +31,8 @@ UNBUILDABLE = {"Lambda": "wraps a Python function a table cannot show",
                "ThresholdedReLU": "was removed in Keras 3"}
 #: ops whose output shape only the framework knows; the table's shape is taken as printed
 #: (a Lambda may resize, slice or reshape as its function likes).
-OPAQUE = ("Lambda", "NotEqual", "Any", "Cast", "GetItem", "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
+OPAQUE = ("Lambda", "NotEqual", "Any", "Cast", "GetItem",
+          "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
           "HashedCrossing")
 

@@ -17,10 +17,11 @@ RESET_AFTER_NOTE = {False: "reset_after=False: the GRU formula of Keras 1, Keras
                     True: "reset_after=True: the GRU formula of TF 2 / Keras 3 (3*units more biases)"}
 
 
-def sequences_only(inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
+def sequences_only(inputs: Tuple[Shape, ...], rank: int = 3) -> Tuple[Shape, ...]:
     """Keras 3 lists an RNN's mask (`not_equal (NotEqual)`, (None, 600)) and its initial
-    states ((None, units)) beside its sequence: the sequences (a time axis) are its inputs."""
-    sequences = tuple(shape for shape in inputs if isinstance(shape, tuple) and len(shape) >= 3)
+    states ((None, units)) beside its sequence: the sequences (with a time axis: `rank` axes
+    or more) are its inputs."""
+    sequences = tuple(shape for shape in inputs if isinstance(shape, tuple) and len(shape) >= rank)
     return sequences or inputs
 
 
@@ -160,7 +161,7 @@ class ConvLSTMSpec(LayerSpec):
     rank = 2
 
     def call_inputs(self, inputs: Tuple[Shape, ...]) -> Tuple[Shape, ...]:
-        return tuple(shape for shape in inputs if isinstance(shape, tuple) and len(shape) == self.rank + 3) or inputs
+        return sequences_only(inputs, self.rank + 3)
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
