@@ -173,12 +173,13 @@ def cold_start(report: Report, repeat: int, keras_repeat: int) -> None:
 
 
 def _clear_caches() -> None:
-    from summary_audit import grammar, infer
+    from summary_audit import grammar, infer, rows
 
     grammar.clear_caches()
-    for name, value in vars(infer).items():  # the inference's memos: module-level `_UPPER` dicts
-        if name.startswith("_") and name.lstrip("_").isupper() and isinstance(value, dict):
-            value.clear()
+    for module in (rows, infer):  # the readings' and the inference's memos: module-level `_UPPER` dicts
+        for name, value in vars(module).items():
+            if name.startswith("_") and name.lstrip("_").isupper() and isinstance(value, dict):
+                value.clear()
 
 
 def parse_and_audit(text: str, rows: int, repeat: int) -> float:

@@ -283,11 +283,15 @@ def _fast_path(key: str) -> FastPath:
 
 
 def _fast_layer_cell(match: "re.Match[str]") -> LayerCell:
-    name, typ = match.group("name", "type")
+    name, typ, type_cut = _layer_parts(match)
+    return LayerCell(name=name, type=typ, type_cut=type_cut, nested=False)
+
+
+def _layer_parts(match: "re.Match[str]") -> Tuple[str, Optional[str], bool]:
+    name, typ, close = match.group("name", "type", "close")
     if typ is None:
-        return LayerCell(name=name, type=None, type_cut=False, nested=False)
-    return LayerCell(name=name, type=typ.rstrip("…"), type_cut=match["close"] is None or typ.endswith("…"),
-                     nested=False)
+        return name, None, False
+    return name, typ.rstrip("…"), close is None or typ.endswith("…")
 
 
 # Fast paths for the exact way every printer spells its commonest shapes, totals and model
@@ -358,6 +362,32 @@ def read_layer_cell(text: str) -> LayerCell:
         if match is not None:
             return build(match)
     return parse_cell("layer_cell", text)
+
+
+#: a `Connected to` cell of one plain reference, bare or listed (`x[0][0]`, `['x[0][0]']`): what a
+#: long chain of layers prints on every row (narrower than the grammar's REF; tests check they agree).
+ONE_LINK = re.compile(r"\[[ \t\f\r\n]*'(?P<quoted>[^\s()\[\],'\"…]+\[[0-9]{1,18}\]\[[0-9]{1,18}\])'[ \t\f\r\n]*\]"
+                      r"|[^\s()\[\],'\"…]+\[[0-9]{1,18}\]\[[0-9]{1,18}\]")
+
+
+def read_connected_cell(text: str) -> Tuple[Inbound, ...]:
+    """`parse_cell("connected_cell", text)`, a cell of one plain reference read at once."""
+    match = ONE_LINK.fullmatch(text)
+    if match is not None:
+        return (inbound_ref(match["quoted"] or text),)
+    return parse_cell("connected_cell", text)  # type: ignore[no-any-return]
+
+
+def layer_cell_parts(text: str) -> Tuple[Optional[str], Optional[str], bool]:
+    """`read_layer_cell(text)` as (name, type, type_cut): a long table reads a name a row, and
+    the fast path's rows need no `LayerCell` for it."""
+    paths = _FAST.get("layer_cell") or _load_fast("layer_cell")
+    if len(paths) == 1:
+        match = paths[0][0].fullmatch(text)
+        if match is not None:
+            return _layer_parts(match)
+    cell = parse_cell("layer_cell", text)
+    return cell.name, cell.type, cell.type_cut
 
 
 def read_shape_cell(text: str) -> ShapeCell:

@@ -287,9 +287,17 @@ class _ShapeFlow:
         layer by a cut name (`batch_normalizat…`) that fits several rows — and the rows it
         reads, one per inbound tensor (() when any of them cannot be named)."""
         row = self.rows[index]
-        if not row.inbound:
+        inbound = row.inbound
+        if not inbound:
             return self._chained(index, row)
-        read = [self._read(ref) for ref in row.inbound]
+        if len(inbound) == 1:  # the commonest link: one layer named in full, one output
+            name = inbound[0].layer
+            source = self._by_name.get(name)
+            output = self.outputs.get(name)
+            if source is not None and isinstance(output, tuple) and output and not isinstance(output[0], tuple) \
+                    and not name.endswith("…"):
+                return [(output,)], (source,)
+        read = [self._read(ref) for ref in inbound]
         found = tuple(source for source, _ in read)
         sources = () if -1 in found else found
         per_ref = [shapes for _, shapes in read]

@@ -13,9 +13,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
-                      parse_cell, read_layer_cell, read_shape_cell)
+                      layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
-from .model import Document, Finding, Format, Inbound, ReadError, Row, Summary, Totals, record
+from .model import Document, Finding, Format, Inbound, OutputShape, ReadError, Row, Summary, Totals, record
 from .normalize import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines,
                         find_blocks, is_rule_line)
 from .speed import paused_gc
@@ -243,13 +243,18 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     totals: List[Line] = []
     gaps: List[int] = []
     separated = True  # a wrapped row's next lines follow it directly, before any rule
+    marks: Dict[str, str] = {}  # line text → its kind, for lines that are not rows (rules repeat)
     for line in body:
         text = line.text
         if "params" in text and TOTALS_LINE.search(text):
             totals.append(line)
             continue
-        head = text.lstrip(" |┃│")[:1]
-        kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
+        kind = marks.get(text)
+        if kind is None:
+            head = text.lstrip(" |┃│")[:1]
+            kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
+            if kind is not None:
+                marks[text] = kind
         if kind is not None:
             separated = True
             if kind == "comment":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
@@ -337,14 +342,16 @@ def _continue_row(row: _RawRow, cells: Dict[str, str], line: Line) -> None:
 
 
 def _delimited_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Optional[Dict[str, str]]:
-    pieces = DELIMITERS.split(text.strip())
+    stripped = text.strip()
+    # a box table draws with `│` alone: a plain split, not the regular expression, for its rows
+    pieces = DELIMITERS.split(stripped) if "|" in stripped or "┃" in stripped else stripped.split("│")
     if pieces and not pieces[0].strip():
-        pieces = pieces[1:]
+        del pieces[0]
     if pieces and not pieces[-1].strip():
-        pieces = pieces[:-1]
+        del pieces[-1]
     if len(pieces) != len(roles):
         return None
-    return {role: piece for (role, _), piece in zip(roles, pieces)}
+    return dict(zip([role for role, _ in roles], pieces))
 
 
 def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, str]:
@@ -518,22 +525,53 @@ def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> R
         layer_text, shape_text, params_text = cells.get("layer", ""), cells.get("shape", ""), cells.get("params", "")
         connected, trainable_text = cells.get("connected", ""), cells.get("trainable", "")
     else:
-        layer_text, shape_text, params_text, connected, trainable_text = (
-            raw.cell(role, layout.joiner) for role in ("layer", "shape", "params", "connected", "trainable"))
+        joiner, cell = layout.joiner, raw.cell
+        layer_text, shape_text, params_text = cell("layer", joiner), cell("shape", joiner), cell("params", joiner)
+        connected, trainable_text = cell("connected", joiner), cell("trainable", joiner)
     depth = raw.depth
     if "└" in layer_text:
         indent = NEST_INDENT.match(layer_text)
         if indent:
             depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
-    layer: LayerCell = read_layer_cell(layer_text.strip())
-    shape_text = shape_text.strip()
-    shape = read_shape_cell(shape_text) if shape_text else NO_SHAPE
-    params: ParamsCell = parse_cell("params_cell", params_text.strip())
+    name, printed_type, type_cut = layer_cell_parts(layer_text.strip())
+    key = (printed_type, type_cut, shape_text, params_text, trainable_text)
+    reading = _READINGS.get(key)
+    if reading is None:
+        reading = _reading(printed_type, type_cut, shape_text.strip(), params_text.strip(), trainable_text.strip())
+        if len(_READINGS) > 100_000:
+            _READINGS.clear()
+        _READINGS[key] = reading
     connected = connected.strip()
     inbound = _inbound_cell(connected, raw.line, findings) if connected else ()
-    trainable_text = trainable_text.strip()
+    name = name or ""
+    printed, layer_class, output_shape, params, trainable, candidates, note, shape_cut = reading
+    return Row(raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
+               note, raw.end_line, type_cut or name.endswith("…"), shape_cut)
+
+
+_Reading = Tuple[str, Optional[str], OutputShape, Optional[int], Optional[bool], Tuple[str, ...], Optional[str],
+                 bool]
+#: what a row's cells other than its name and links say, by their texts: a long table repeats
+#: the same type, shape and count row after row, each read the same way.
+_READINGS: Dict[Tuple[Optional[str], bool, str, str, str], _Reading] = {}
+
+
+def _reading(printed_type: Optional[str], type_cut: bool, shape_text: str, params_text: str,
+             trainable_text: str) -> _Reading:
+    shape = read_shape_cell(shape_text) if shape_text else NO_SHAPE
+    params: ParamsCell = parse_cell("params_cell", params_text)
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
-    return _row(raw.line, raw.end_line, layer, shape, params, inbound, trainable, depth)
+    printed = printed_type or ""
+    candidates = REGISTRY.resolve(printed, type_cut) if printed else ()
+    return (printed, candidates[0] if len(candidates) == 1 else None, _one_shape(shape.shape), params.count,
+            trainable, candidates, params.note, shape.cut)
+
+
+def _one_shape(shape: OutputShape) -> OutputShape:
+    """tf.keras' `[(None, 28, 28, 1)]`: one output, in a list."""
+    if isinstance(shape, tuple) and len(shape) == 1 and isinstance(shape[0], tuple):
+        return shape[0]  # type: ignore[no-any-return]
+    return shape
 
 
 NO_SHAPE = ShapeCell(shape=None, cut=False)
@@ -543,7 +581,7 @@ def _inbound_cell(text: str, line: int, findings: List[Finding]) -> Tuple[Inboun
     """The `Connected to` cell; one a printer or a paste garbled costs the links, not the row
     (its count and shape still check, and still add up)."""
     try:
-        return parse_cell("connected_cell", text)  # type: ignore[no-any-return]
+        return read_connected_cell(text)
     except CellError as error:
         findings.append(Finding("warning", line, "bad-connected",
                                 f"Connected to not read (column {error.column + 1}: {error}): the row is read "
@@ -565,10 +603,7 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
     name = layer.name or ""
     type_cut = layer.type_cut
     candidates = REGISTRY.resolve(printed_type, type_cut) if printed_type else ()
-    output_shape = shape.shape
-    if isinstance(output_shape, tuple) and len(output_shape) == 1 and isinstance(output_shape[0], tuple):
-        output_shape = output_shape[0]  # type: ignore[index]  # tf.keras' `[(None, 28, 28, 1)]`
-    return Row(line, name, printed_type, candidates[0] if len(candidates) == 1 else None, output_shape,
+    return Row(line, name, printed_type, candidates[0] if len(candidates) == 1 else None, _one_shape(shape.shape),
                params.count, depth, inbound, trainable, candidates, params.note, end_line,
                name.endswith("…") or type_cut, shape.cut)
 

@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from summary_audit.grammar import CellError, complete_cut_shape, fast_paths, parse_cell, parse_with_grammar
+from summary_audit.grammar import (ONE_LINK, CellError, complete_cut_shape, fast_paths, parse_cell, parse_with_grammar,
+                                   read_connected_cell)
 from summary_audit.model import Inbound
 
 
@@ -142,6 +143,28 @@ def test_one_reference_reads_as_the_grammar_does(start: str, text: str) -> None:
     match = pattern.fullmatch(text)
     assert match is not None
     assert build(match) == parse_with_grammar("connected_cell", text)
+
+
+def test_one_link_shortcut_reads_as_the_grammar_does() -> None:
+    """`read_connected_cell` reads a lone plain reference without the generic fast paths:
+    whatever it accepts, the grammar reads the same; whatever else, it leaves to them."""
+    rng = random.Random(11)
+    shortcut_hits = 0
+    texts = [_random_cell(rng, "connected_cell") for _ in range(400)] + [
+        "['conv2d_0[0][0]']", "[ 'x[3][0]' ]", "input_1[0][0]", "['a[0][0]'", "a[0][0]'", "'a[0][0]'",
+        "['a[0][0]', 'b[0][0]']", "[\"a[0][0]\"]", "a…[0][0]", "a[0][0]…", "['a[0]']"]
+    for text in texts:
+        try:
+            slow = parse_with_grammar("connected_cell", text)
+        except CellError:
+            slow = "error"
+        try:
+            fast = read_connected_cell(text)
+        except CellError:
+            fast = "error"
+        assert fast == slow, text
+        shortcut_hits += ONE_LINK.fullmatch(text) is not None
+    assert shortcut_hits > 10
 
 
 READ_SEED = """
