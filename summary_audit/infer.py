@@ -654,6 +654,10 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
             last = other
             if other.params is not None:
                 inner.setdefault(other.name, other.params)
+    else:
+        if inner and summary.totals is None:  # the paste ends inside it: its last layers are missing
+            return RowInference(row, name, inputs, None, False,
+                                reason="the table is cut off inside this nested model: not all its layers are shown")
     if not inner or last is None:
         return RowInference(row, name, inputs, None, False,
                             reason="a nested model whose layers are not shown (print with expand_nested=True)")

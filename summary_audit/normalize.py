@@ -77,11 +77,14 @@ class Block:
 
     lines: Tuple[Line, ...]
     origin: Optional[str] = None
+    #: rows and totals with no header above them: the end of a table, quoted without its top.
+    headerless: bool = False
 
-    def __init__(self, lines: Tuple[Line, ...], origin: Optional[str] = None) -> None:
+    def __init__(self, lines: Tuple[Line, ...], origin: Optional[str] = None, headerless: bool = False) -> None:
         state = self.__dict__  # (filled key by key: instances keep sharing their keys)
         state["lines"] = lines
         state["origin"] = origin
+        state["headerless"] = headerless
 
 
 # ---- bytes → text --------------------------------------------------------------------------
@@ -175,7 +178,32 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
     raw = text.split("\n")
     if HTML_HINT.search(text[:200000]):
         return list(_html_lines(raw)), "html"
-    return list(map(_NEW_LINE, zip(count(1), raw, repeat(False)))), None
+    lines = list(map(_NEW_LINE, zip(count(1), raw, repeat(False))))
+    if '\\n"' in text and len(JSON_STRING_LINE.findall(text, 0, 200000)) >= 3:
+        return _json_string_lines(lines), "notebook"
+    return lines, None
+
+
+#: a line of a notebook's JSON, quoted from the file itself rather than opened: `"│ dense … │\n",`
+JSON_STRING_LINE = re.compile(r'^[ \t]*"((?:[^"\\\n]|\\.)*\\n)",?[ \t]*$', re.M)
+
+
+def _json_string_lines(lines: List[Line]) -> List[Line]:
+    """A notebook excerpt that is not a whole notebook (its JSON cannot be opened): each line
+    holding one output string is read as the text of that string."""
+    import json  # only notebooks need it: kept off the start-up path
+
+    decoded = []
+    for line in lines:
+        match = JSON_STRING_LINE.fullmatch(line.text) if '"' in line.text else None
+        if match is not None:
+            try:
+                text = json.loads('"' + match.group(1) + '"').rstrip("\n")
+            except ValueError:
+                text = line.text
+            line = line._replace(text=ANSI_ESCAPE.sub("", text) if "\x1b" in text else text)
+        decoded.append(line)
+    return decoded
 
 
 #: a terminal escape sequence (colours, bold: `\x1b[1m`), as rich writes them.
@@ -293,7 +321,8 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
             text = text.expandtabs(8)
         if ">" in text and text[:1] in (">", " ") and text.lstrip().startswith(">"):
             text = QUOTE_PREFIX.sub("", text)
-        if "**" in text and "params" in text:  # a markdown page's bold totals: `**Total params:** 1,234`
+        if "**" in text and ("params" in text or _may_be_row(text)):
+            # a markdown page's bold: `**Total params:** 1,234`, a row or a count stressed (`**5130**`)
             text = text.replace("**", "")
         if len(text) > 120:
             cleaned.extend(_expand_collapsed(Line(line.number, text, line.collapsed)))
@@ -362,7 +391,8 @@ def _same_prefix_run(lines: List[Line], index: int, prefix: str, bare: str) -> L
 
 #: the `└` of a nested row, turned into `?` with the other box characters.
 NESTED_MARK_LOST = re.compile(r"^(\s*│\s+)\? ")
-LINE_NUMBER = re.compile(r"^\s*(\d{1,6})(?:[:|.)]\s?|\s)")
+#: (or glued to the line, `4dense_1 (Dense)`, when a page's gutter lost its separator)
+LINE_NUMBER = re.compile(r"^\s*(\d{1,6})(?:[:|.)]\s?|\s|(?=[^\d\s.,:)|]))")
 
 
 def _strip_line_numbers(lines: List[Line]) -> List[Line]:
@@ -434,13 +464,106 @@ def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Blo
     """Every stretch of lines that holds one table, each from its header to its totals."""
     headers = [i for i, line in enumerate(lines) if "Layer" in line.text and _is_header(line.text)]
     blocks: List[Block] = []
+    spans: List[Tuple[int, int]] = []
     for k, header in enumerate(headers):
         start = _block_start(lines, header, blocks[-1] if blocks else None)
         limit = headers[k + 1] if k + 1 < len(headers) else len(lines)
         end = _block_end(lines, header, limit)
         block_lines = repair_block(list(lines[start:end]))
         blocks.append(Block(lines=tuple(block_lines), origin=origin))
-    return blocks
+        spans.append((start, end))
+    tails = [(span, Block(lines=tuple(repair_block(list(lines[span[0]:span[1]]))), origin=origin, headerless=True))
+             for span in _headerless_spans(lines, spans)]
+    if not tails:
+        return blocks
+    return [block for _, block in sorted(list(zip(spans, blocks)) + tails, key=lambda item: item[0])]
+
+
+def _headerless_spans(lines: Sequence[Line], spans: Sequence[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """Rows outside every table, without a header: the end of a table quoted with its totals
+    (an issue showing a model's last layers), reaching back from the totals over rules, blank
+    lines and lines holding a number; or a run of at least three lines that read like rows
+    (a few layers from the middle of a table)."""
+    found: List[Tuple[int, int]] = []
+    bounds = [0] + [i for span in spans for i in span] + [len(lines)]
+    for low, high in zip(bounds[::2], bounds[1::2]):
+        i = low
+        while i < high:
+            text = lines[i].text
+            if "params" in text and TOTALS_LINE.search(text):
+                start = _rows_above(lines, i, low)
+                end = _block_end(lines, start - 1, high) if start < i else i + 1
+                if start < i < end and any(_may_be_row(lines[k].text) for k in range(start, i)):
+                    found.append((start, end))
+            elif len(text) <= MAX_ROW_LIKE and ROW_LIKE.match(text):
+                end, rows = _row_run(lines, i, high)
+                if rows >= 3 and end > i:
+                    found.append((i, end))
+            else:
+                end = i + 1
+            i = max(end, i + 1)
+    return found
+
+
+def _row_run(lines: Sequence[Line], start: int, high: int) -> Tuple[int, int]:
+    """Where a run of rows that starts at `start` ends (rules, blank lines and a wrapped
+    cell's indented lines may stand between them), and how many rows it holds; totals
+    below it end it there, with the totals in it."""
+    end, rows, blanks = start, 0, 0
+    for j in range(start, high):
+        text = lines[j].text
+        if "params" in text and TOTALS_LINE.search(text):
+            return _block_end(lines, start - 1, high), max(rows, 3)
+        if len(text) <= MAX_ROW_LIKE and ROW_LIKE.match(text):
+            end, rows, blanks = j + 1, rows + 1, 0
+        elif not text.strip():
+            blanks += 1
+            if blanks == 3:
+                break
+        elif is_rule_line(text) or text[:1] in " \t|" or LINKS_ONLY.fullmatch(text):
+            # a rule, a wrapped cell's piece, a nested frame, a row's next reference
+            if end == j and rows:
+                end = j + 1  # (the last row's wrapped pieces belong to it)
+        else:
+            break
+    return end, rows
+
+
+#: a line that reads like a row, for rows that came without a header to say where its cells
+#: are: a name with its type, a shape, a count, maybe references (used only to find the rows
+#: and their columns; the grammar reads them). Bounded repeats: linear on any line.
+ROW_LIKE = re.compile(r"[ \t│┃|]{0,40}(?P<name>[^\s()│┃|]{1,200}) ?\([A-Za-z][\w.…]{0,80}\)?[ \t│┃|]{1,80}"
+                      r"(?P<shape>\[?\((?:None|\d)[^()\[\]\n]{0,200}\)?(?:, ?\((?:None|\d)[^()\[\]\n]{0,200}\)?){0,20}"
+                      r"\]?,?|multiple)[ \t│┃|]{1,80}(?P<count>\d[\d,]{0,40})"
+                      r"(?:[ \t│┃|]{1,80}(?P<links>\[\]|\[?'?[^\s\[\]',]{1,200}\[\d{1,9}\]\[\d{1,9}\].*))?[ \t│┃|]*$")
+MAX_ROW_LIKE = 1000
+#: a line of `Connected to` references alone (`leaky_re_lu_3[0][0]`, `'add_1[0][0]']`).
+LINKS_ONLY = re.compile(r"[ \t]*(?:\[?'?[^\s\[\]',()]+\[\d{1,9}\]\[\d{1,9}\]'?\]?,?[ \t]*)+")
+
+
+def _rows_above(lines: Sequence[Line], totals: int, floor: int) -> int:
+    """Where the rows above a totals line begin: up over lines that may be rows, rules and
+    blank lines, to a line of words, or three blank lines in a row."""
+    start, blanks = totals, 0
+    while start > floor:
+        text = lines[start - 1].text
+        if not text.strip():
+            blanks += 1
+            if blanks == 3:
+                break
+        elif is_rule_line(text) or _may_be_row(text):
+            blanks = 0
+        else:
+            break
+        start -= 1
+    while start < totals and not lines[start].text.strip():
+        start += 1
+    return start
+
+
+def _may_be_row(text: str) -> bool:
+    """A row holds a number (its count) and a parenthesis (its type or its shape)."""
+    return "(" in text and any(ch.isdigit() for ch in text)
 
 
 def _is_header(text: str) -> bool:

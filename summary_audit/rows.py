@@ -16,7 +16,7 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, OutputShape, ReadError, Row, Summary, Totals, record
-from .normalize import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines,
+from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines,
                         find_blocks, is_rule_line)
 from .speed import paused_gc
 
@@ -131,6 +131,8 @@ def _nothing_found(text: str) -> ReadError:
 
 
 def parse_block(block: Block) -> Summary:
+    if block.headerless:
+        return _parse_headerless(block)
     lines = list(block.lines)
     header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and _header_roles(line)), None)
     if header_index is None:
@@ -154,6 +156,64 @@ def parse_block(block: Block) -> Summary:
     return Summary(model_name=model_name, format=layout.format, start_line=lines[0].number,
                    end_line=lines[-1].number, rows=tuple(rows), totals=totals,
                    findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(gaps))
+
+
+def _parse_headerless(block: Block) -> Summary:
+    """Rows quoted without their header (an issue showing a model's last layers, or a few
+    from its middle). The columns are found from the rows themselves where they line up,
+    else each line is read whole; lines of words above the first row are set aside, and
+    since rows above it are missing, the rows shown need not add up to the totals."""
+    lines = list(block.lines)
+    header = _header_from_rows(lines)
+    findings: List[Finding] = []
+    raw_rows, totals_lines, _ = _cut_rows(lines, header, findings)
+    layout = _layout(header, lines, raw_rows)
+    rows = _read_rows(raw_rows, layout, findings)
+    if not rows:
+        raise SummaryAuditError("found rows or totals but no header line ('Layer (type)  Output Shape  Param #'), and "
+                                "no line above them reads as a row", lines[0].number, 1)
+    first = rows[0].line
+    findings[:] = [Finding("info", f.line, "text-ignored", f"before the table's first row, not a row: {f.message}")
+                   if f.code == "bad-row" and (f.line or 0) < first else f for f in findings]
+    findings.insert(0, Finding("warning", first, "no-header",
+                               "no header line: the table is quoted from this row down; rows above it are missing"))
+    totals = _read_totals(totals_lines, findings)
+    if totals is None:
+        findings[:] = _prose_after(rows, findings)
+        findings.append(Finding("warning", lines[-1].number, "incomplete-table",
+                                "the table ends before its 'Total params' line"))
+    return Summary(model_name=None, format=layout.format, start_line=lines[0].number, end_line=lines[-1].number,
+                   rows=tuple(rows), totals=totals, findings=tuple(findings), origin=block.origin,
+                   columns=layout.roles, gaps=(first,))
+
+
+def _header_from_rows(lines: Sequence[Line]) -> Line:
+    """A header for rows that came without one: titles where most rows start their cells
+    (printers line them up), or — when they do not line up — a header that has rows read
+    whole. A box table's rows get a box header with as many cells."""
+    matches = [match for match in map(ROW_LIKE.match, (line.text for line in lines)) if match is not None]
+    if not matches:
+        return Line(lines[0].number, "Layer (type)  Output Shape  Param #", collapsed=True)
+    linked = sum(1 for match in matches if match["links"]) * 2 > len(matches)
+    if all("│" in match.group() for match in matches):
+        cells = max(len(DELIMITERS.split(match.group().strip())) - 2 for match in matches)
+        titles = ["Layer (type)", "Output Shape", "Param #", "Connected to", "Trainable"][:max(3, cells)]
+        return Line(lines[0].number, "┃ " + " ┃ ".join(titles) + " ┃")
+    starts = [max(_most_common([match.start(group) for match in matches if match[group]]), 0)
+              for group in ("name", "shape", "count", "links")]
+    layer, shape, count, links = starts
+    if not layer < shape < count or (linked and not count < links) or \
+            sum(1 for m in matches if abs(m.start("shape") - shape) <= 2 and abs(m.start("count") - count) <= 2) * 5 \
+            < len(matches) * 4:  # (nested rows and cut types shift a cell a place or two: `_snap` finds it)
+        return Line(lines[0].number, "Layer (type)  Output Shape  Param #" + ("  Connected to" if linked else ""),
+                    collapsed=True)
+    text = " " * layer + "Layer (type)".ljust(shape - layer - 1) + " " + "Output Shape".ljust(count - shape - 1) + " "
+    text += ("Param #".ljust(links - count - 1) + " Connected to") if linked else "Param #"
+    return Line(lines[0].number, text)
+
+
+def _most_common(values: Sequence[int]) -> int:
+    return max(set(values), key=values.count) if values else -1
 
 
 def _prose_after(rows: Sequence[Row], findings: List[Finding]) -> List[Finding]:
@@ -266,7 +326,10 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
                                         "the rows shown need not add up to the totals"))
             continue
         if line.collapsed or header.collapsed:
-            rows.append(_RawRow(line.number, line.number, {}, text=text))
+            if rows and not rows[-1].cells and LINKS_ONLY.fullmatch(text):
+                _continue_row(rows[-1], {}, line)  # a row's next reference, on a line of its own
+            else:
+                rows.append(_RawRow(line.number, line.number, {}, text=text))
             continue
         cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
         if cells is not None and _starts_row(cells, rows, separated or delimited):
@@ -277,8 +340,8 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             _continue_row(rows[-1], cells, line)
         else:
             rows.append(_RawRow(line.number, line.number, {}, text=text, foreign=True))
-    while rows and rows[-1].foreign and not totals:
-        rows.pop()  # prose after a table cut off before its totals
+    while rows and rows[-1].foreign and not totals and not all(row.foreign for row in rows):
+        rows.pop()  # prose after a table cut off before its totals (not every line: those are read whole)
     return rows, totals, gaps
 
 
@@ -351,6 +414,8 @@ def _delimited_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Optional[Di
         del pieces[-1]
     if len(pieces) != len(roles):
         return None
+    if " _ " in text or text.rstrip(" |").endswith(" _"):  # `_` for an empty cell: a row's next reference
+        pieces = ["" if piece.strip() == "_" else piece for piece in pieces]
     return dict(zip([role for role, _ in roles], pieces))
 
 

@@ -381,3 +381,152 @@ def test_a_tensorflow_js_summary() -> None:
     audit = audit_of(text)
     assert [r.row.output_shape for r in audit.rows] == [(None, 784), (None, 42), (None, 10)]
     assert [r.status for r in audit.rows] == ["ok", "ok", "ok"] and audit.status == "ok"
+
+
+# ---- rows quoted without their header -----------------------------------------------------------
+
+KERAS2_TAIL = ("_" * 65 + "\n"
+               "batch_normalization_9 (Batc  (None, 512)               2048      \n" + "_" * 65 + "\n"
+               "dropout_4 (Dropout)          (None, 512)               0         \n" + "_" * 65 + "\n"
+               "**dense_2 (Dense)              (None, 10)                5130**      \n" + "=" * 65 + "\n"
+               "Total params: 1,234,570\nTrainable params: 1,233,546\nNon-trainable params: 1,024\n" + "_" * 65 + "\n")
+
+
+def codes(audit: Audit) -> set:
+    return {(f.code, f.severity) for f in audit.findings}
+
+
+def test_the_end_of_a_table_quoted_without_its_header() -> None:
+    """An issue shows a model's last layers and its totals: the rows are read by the columns
+    they line up on, a bold row too, and the sum is only a warning (the rows above are missing)."""
+    audit = audit_of("The last layers print as:\n\n" + KERAS2_TAIL)
+    assert [(r.row.name, r.row.params, r.status) for r in audit.rows] == [
+        ("batch_normalization_9", 2048, "ok"), ("dropout_4", 0, "ok"), ("dense_2", 5130, "ok")]
+    assert {("no-header", "warning"), ("rows-elided", "warning")} <= codes(audit)
+    assert audit.status == "ok"
+
+
+def test_words_with_numbers_above_a_headerless_tail_are_set_aside() -> None:
+    tail = KERAS2_TAIL.replace("**", "")
+    audit = audit_of("(60000, 28, 28, 1) (60000, 10)\n" + tail)
+    assert [r.row.name for r in audit.rows] == ["batch_normalization_9", "dropout_4", "dense_2"]
+    assert audit.summary.start_line == 3 and audit.status == "ok"
+    two_rows = tail.split("\n", 3)[3]  # fewer than three rows: found from the totals up
+    audit = audit_of("(60000, 28, 28, 1) (60000, 10)\n" + two_rows)
+    assert [r.row.name for r in audit.rows] == ["dropout_4", "dense_2"]
+    assert audit.summary.start_line == 2 and audit.status == "ok"
+
+
+def test_a_few_keras1_rows_from_the_middle_of_a_table() -> None:
+    """Rows with their links, no header, no totals: read and checked row by row."""
+    rule = "_" * 100 + "\n"
+    text = rule + rule.join(
+        f"{name:<33}{shape:<22}{count:<12}{link:<33}\n" for name, shape, count, link in [
+            ("convolution2d_1 (Convolution2D)", "(None, 16, 28, 28)", "160", "convolution2d_input_1[0][0]"),
+            ("maxpooling2d_1 (MaxPooling2D)", "(None, 16, 14, 14)", "0", "convolution2d_1[0][0]"),
+            ("convolution2d_2 (Convolution2D)", "(None, 8, 14, 14)", "1160", "maxpooling2d_1[0][0]")]) + rule
+    audit = audit_of(text)
+    assert [r.status for r in audit.rows] == ["ok", "ok", "ok"] and audit.data_format == "channels_first"
+    assert audit.rows[2].row.inbound[0].layer == "maxpooling2d_1"
+    assert {("no-header", "warning"), ("incomplete-table", "warning")} <= codes(audit)
+
+
+def test_tf_keras_rows_without_a_header_keep_their_wrapped_cells() -> None:
+    """tf_keras wraps a long type and a list of links onto the next lines: found by the columns."""
+    blank = " " * 98 + "\n"
+
+    def row(name: str, shape: str, count: str, link: str) -> str:
+        return f" {name:<31}{shape:<21}{count:<12}{link:<33}".rstrip().ljust(98) + "\n"
+
+    text = (row("conv5_2_conv (Conv2D)", "(None, 7, 7, 512)", "2359808", "['conv5_1_relu[0][0]']") + blank
+            + row("conv5_2_bn (BatchNormalizat", "(None, 7, 7, 512)", "2048", "['conv5_2_conv[0][0]']")
+            + row("ion)", "", "", "") + blank
+            + row("conv5_add (Add)", "(None, 7, 7, 512)", "0", "['conv5_1_out[0][0]',")
+            + row("", "", "", " 'conv5_2_bn[0][0]']") + blank
+            + row("avg_pool (GlobalAveragePool", "(None, 512)", "0", "['conv5_add[0][0]']")
+            + row("ing2D)", "", "", "") + blank)
+    audit = audit_of(text)
+    assert [r.row.type for r in audit.rows] == ["Conv2D", "BatchNormalization", "Add", "GlobalAveragePooling2D"]
+    assert [ref.layer for ref in audit.rows[2].row.inbound] == ["conv5_1_out", "conv5_2_bn"]
+    assert "mismatch" not in {r.status for r in audit.rows}
+
+
+def test_a_squeezed_functional_table_with_a_link_on_a_line_of_its_own() -> None:
+    """Spaces squeezed, header and rules lost; a Concatenate's second link wrapped alone."""
+    text = ('Model: "model_1"\n'
+            "input_1 (InputLayer) (None, 64, 64, 4) 0\n"
+            "conv2d_1 (Conv2D) (None, 64, 64, 16) 592 input_1[0][0]\n"
+            "conv2d_2 (Conv2D) (None, 64, 64, 16) 592 input_1[0][0]\n"
+            "concatenate_1 (Concatenate) (None, 64, 64, 32) 0 conv2d_1[0][0]\n"
+            "conv2d_2[0][0]\n"
+            "conv2d_3 (Conv2D) (None, 64, 64, 8) 264 concatenate_1[0][0]\n")
+    audit = audit_of(text)
+    assert [ref.layer for ref in audit.rows[3].row.inbound] == ["conv2d_1", "conv2d_2"]
+    assert [r.status for r in audit.rows] == ["ok"] * 5
+
+
+def test_a_nested_model_the_paste_ends_inside() -> None:
+    """A table cut off among a nested model's layers cannot show they add up: unverified."""
+    rule = "_" * 65 + "\n"
+    text = (KERAS2_HEADER
+            + "vgg (Functional)             (None, 1000)              138357544 \n"
+            + "|" + "¯" * 63 + "|\n"
+            + "| input_1 (InputLayer)       multiple                  0        |\n"
+            + "| block1_conv1 (Conv2D)      (None, 224, 224, 64)      1792     |\n" + rule)
+    audit = audit_of(text)
+    assert audit.rows[0].status == "unverified" and "cut off" in audit.rows[0].messages[0]
+    assert audit.status != "mismatch"
+
+
+def test_rows_under_a_header_they_do_not_line_up_with_are_read_whole() -> None:
+    """A header indented apart from its rows, and no totals: no row is dropped."""
+    text = ("    Layer (  type)                   Output   Shape                Param   #   \n" + "=" * 65 + "\n"
+            "conv2d ( Conv2D)             ( None, 24, 24, 24)         1176      \n" + "_" * 65 + "\n"
+            "max_pooling2d ( MaxPooling2D) ( None, 12, 12, 24)         0        \n" + "_" * 65 + "\n")
+    audit = audit_of(text)
+    assert [(r.row.name, r.row.params) for r in audit.rows] == [("conv2d", 1176), ("max_pooling2d", 0)]
+
+
+def test_a_notebook_quoted_as_its_json_strings() -> None:
+    """An excerpt of a notebook file (not a whole one): each output string read as its text."""
+    import json
+
+    box = keras3_box((24, 20, 10), [[("dense (Dense)", "(None, 10)", "110")], [("dense_1 (Dense)", "(None, 1)", "11")]])
+    lines = box.splitlines() + [" Total params: 121 (484.00 B)", " Trainable params: 121 (484.00 B)",
+                                " Non-trainable params: 0 (0.00 B)"]
+    text = ('      "outputs": [\n        {\n          "name": "stdout",\n          "text": [\n'
+            + "".join(f"            {json.dumps(line + chr(10), ensure_ascii=False)},\n" for line in lines)
+            + "          ]\n")
+    audit = audit_of(text)
+    assert [r.row.params for r in audit.rows] == [110, 11] and audit.status == "ok"
+
+
+def test_words_with_a_few_numbers_are_no_table() -> None:
+    text = "We trained conv (Conv2D) (None, 3) 5 once.\nThen (1, 2) 3 and more words.\n"
+    assert not summary_audit.parse(text).summaries
+
+
+def test_line_numbers_glued_to_the_lines() -> None:
+    """A page's gutter lost the space after its numbers: `4dense_1 (Dense) ...`."""
+    lines = (KERAS2_HEADER + "dense_1 (Dense)              (None, 64)                640       \n" + "_" * 65 + "\n"
+             "dense_2 (Dense)              (None, 1)                 65        \n" + "=" * 65 + "\n"
+             "Total params: 705\nTrainable params: 705\nNon-trainable params: 0\n").splitlines()
+    text = "".join(f"{number}{line}\n" for number, line in enumerate(lines, 1))
+    audit = audit_of(text)
+    assert [(r.row.name, r.status) for r in audit.rows] == [("dense_1", "ok"), ("dense_2", "ok")]
+    assert audit.status == "ok"
+
+
+def test_underscores_for_empty_cells_in_a_markdown_table() -> None:
+    """`_` fills an empty cell; a row of them carries the layer's next reference."""
+    text = ("Layer (type)          | Output Shape    | Param #   | Connected to\n"
+            "--------------------- | --------------- | --------- | ------------\n"
+            "in_0 (InputLayer)     | (None, 8)       | 0         | _\n"
+            "in_1 (InputLayer)     | (None, 8)       | 0         | _\n"
+            "joined (Concatenate)  | (None, 16)      | 0         | in_0[0][0]\n"
+            "_                     | _               | _         | in_1[0][0]\n"
+            "dense_1 (Dense)       | (None, 4)       | 68        | joined[0][0]\n"
+            "Total params: 68\nTrainable params: 68\nNon-trainable params: 0\n")
+    audit = audit_of(text)
+    assert [ref.layer for ref in audit.rows[2].row.inbound] == ["in_0", "in_1"]
+    assert [r.status for r in audit.rows] == ["ok"] * 4 and audit.status == "ok"
