@@ -14,7 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
-from .model import Candidate, Inbound, OutputShape, Row, Shape, Summary, is_multi, record, renewed
+from .model import Candidate, Inbound, OutputShape, Row, Shape, Summary, is_multi, record
 from .speed import paused_gc
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -23,9 +23,9 @@ UNKNOWN_SHAPE_WORDS = ("multiple", "?")
 
 @record
 class RowInference:
-    """How one row was read: its input, the configuration that explains it, or why none does."""
+    """How one row was read: its input, the configuration that explains it, or why none does.
+    (The row itself is the summary's row of the same index: rows read alike share one.)"""
 
-    row: Row
     layer_class: Optional[str]
     input_shapes: Tuple[Shape, ...]
     #: the exact candidate when one exists, else the closest one (for the mismatch message).
@@ -42,11 +42,10 @@ class RowInference:
     #: which of several inputs disagrees with the row (a shared layer's odd call).
     suspect_input: Optional[int] = None
 
-    def __init__(self, row: Row, layer_class: Optional[str], input_shapes: Tuple[Shape, ...], best: Optional[Candidate],
+    def __init__(self, layer_class: Optional[str], input_shapes: Tuple[Shape, ...], best: Optional[Candidate],
                  exact: bool, alternatives: Tuple[Candidate, ...] = (), reason: Optional[str] = None,
                  problem: Optional[str] = None, hint: Optional[str] = None, suspect_input: Optional[int] = None) -> None:
         state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["row"] = row
         state["layer_class"] = layer_class
         state["input_shapes"] = input_shapes
         state["best"] = best
@@ -95,15 +94,17 @@ def _has_spatial_rows(summary: Summary) -> bool:
 def _infer(summary: Summary, data_format: str) -> Inference:
     flow = _ShapeFlow(summary)
     results: List[RowInference] = []
+    reads, record, keep = flow.reads, flow.record, results.append
     for index, row in enumerate(summary.rows):
-        options, sources = flow.reads(index)
+        options, sources = reads(index)
         result = _infer_row(summary, index, row, options[0], data_format)
-        for inputs in options[1:]:
-            if result.exact:
-                break
-            result = _infer_row(summary, index, row, inputs, data_format)
-        flow.record(index, sources, result.input_shapes, _flowing_output(row, result))
-        results.append(result)
+        if len(options) > 1:
+            for inputs in options[1:]:
+                if result.exact:
+                    break
+                result = _infer_row(summary, index, row, inputs, data_format)
+        record(index, sources, result.input_shapes, _flowing_output(row, result))
+        keep(result)
     explained = sum(1 for r in results if r.exact)
     _blame_input_rows(summary, results, flow.sources, data_format)
     return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results), explained)
@@ -126,7 +127,7 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
         if len(producers) == 1 and len(result.input_shapes) == 1:
             blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format)
         else:
-            blamed = _blame_one_of_several(results, index, producers)
+            blamed = _blame_one_of_several(summary, results, index, producers)
         if not blamed and len(producers) == len(result.input_shapes):
             _blame_checked_input(summary, results, index, producers, data_format)
 
@@ -139,7 +140,7 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
     culprits = set()
     for index, result in enumerate(results):
         best = result.best
-        if result.exact or best is None or best.params != result.row.params or not _concrete(best.output_shape):
+        if result.exact or best is None or best.params != summary.rows[index].params or not _concrete(best.output_shape):
             continue
         for consumer, producers in sources.items():
             reader = results[consumer]
@@ -147,9 +148,9 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
                 continue
             inputs = tuple(best.output_shape if p == index else shape  # type: ignore[misc]
                            for p, shape in zip(producers, reader.input_shapes))
-            again = _infer_row(summary, consumer, reader.row, inputs, data_format)
+            again = _infer_row(summary, consumer, summary.rows[consumer], inputs, data_format)
             if again.exact and again.best is not None:
-                note = f"reads {_shape_words((best.output_shape,))} from line {result.row.line}, as that row's count says"
+                note = f"reads {_shape_words((best.output_shape,))} from line {summary.rows[index].line}, as that row's count says"
                 results[consumer] = replace(again, best=replace(again.best, note=note))
                 culprits.add(index)
     return culprits
@@ -161,18 +162,19 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
     if not _unchecked(producer):
         return False
     shown = _shape_words(result.input_shapes)
-    reader = f"{result.row.name} (line {result.row.line})"
+    row = summary.rows[index]
+    reader = f"{row.name} (line {row.line})"
     if result.best is None:
         if result.problem is None:
             return False  # an unverified reader holds nothing against its input
         problem = f"its output {shown} does not lead to what {reader} prints"
-    elif result.best.params != result.row.params:
+    elif result.best.params != row.params:
         needed = _needed_input(summary, index, result, data_format)
         if needed is None or same_shape(needed, result.input_shapes[0]):
             return False
         wanted = _shape_words((needed,))
         results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
-                                              f"(line {producer.row.line})")
+                                              f"(line {summary.rows[source].line})")
         problem = f"{reader} fits its count only with an input of {wanted}"
     else:
         problem = f"its output {shown} does not lead to what {reader} prints"
@@ -180,7 +182,8 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
     return True
 
 
-def _blame_one_of_several(results: List[RowInference], index: int, producers: Tuple[int, ...]) -> bool:
+def _blame_one_of_several(summary: Summary, results: List[RowInference], index: int,
+                          producers: Tuple[int, ...]) -> bool:
     """A merge or a shared layer that cannot take its inputs: when exactly one of them is a
     shape nothing else checks, that one is the suspect."""
     odd = results[index].suspect_input
@@ -189,7 +192,7 @@ def _blame_one_of_several(results: List[RowInference], index: int, producers: Tu
     if len(suspects) != 1:
         return False
     source = suspects.pop()
-    producer, reader = results[source], results[index].row
+    producer, reader = results[source], summary.rows[index]
     results[source] = replace(producer, exact=False, best=None, problem=(
         f"its output does not lead to what {reader.name} (line {reader.line}) prints"))
     return True
@@ -202,7 +205,7 @@ def _blame_checked_input(summary: Summary, results: List[RowInference], index: i
         better = _better_producer_output(summary, results, index, source, producers, data_format)
         if better is not None:
             results[source] = replace(results[source], exact=False, best=None, problem=(
-                f"{reader.row.name} (line {reader.row.line}) reads {_shape_words((better,))}, which this "
+                f"{summary.rows[index].name} (line {summary.rows[index].line}) reads {_shape_words((better,))}, which this "
                 f"layer's own numbers give with a more usual setting; one of the two rows is wrong"))
             return
 
@@ -216,7 +219,7 @@ def _unchecked(result: RowInference) -> bool:
 
 def _needed_input(summary: Summary, index: int, result: RowInference, data_format: str) -> Optional[Shape]:
     """The input a row's own numbers call for, read as if it were the first layer."""
-    rebuilt = _infer_row(summary, index, result.row, (), data_format)
+    rebuilt = _infer_row(summary, index, summary.rows[index], (), data_format)
     if not rebuilt.exact or rebuilt.best is None:
         return None
     needed = rebuilt.best.config.get("input_shape")
@@ -234,8 +237,8 @@ def _better_producer_output(summary: Summary, results: List[RowInference], index
     spec = REGISTRY.get(producer.layer_class)
     if spec is None or spec.is_container:
         return None
-    row = producer.row
-    guesses: List[OutputShape] = [reader.row.output_shape, None]
+    row = summary.rows[source]
+    guesses: List[OutputShape] = [summary.rows[index].output_shape, None]
     if len(producers) == 1:
         guesses.insert(0, _needed_input(summary, index, reader, data_format))
     rivals: List[Candidate] = []
@@ -246,7 +249,7 @@ def _better_producer_output(summary: Summary, results: List[RowInference], index
     for rival in sorted(rivals, key=lambda c: c.rank):
         inputs = tuple(rival.output_shape if p == source else shape  # type: ignore[misc]
                        for p, shape in zip(producers, reader.input_shapes))
-        if _infer_row(summary, index, reader.row, inputs, data_format).exact:
+        if _infer_row(summary, index, summary.rows[index], inputs, data_format).exact:
             return rival.output_shape  # type: ignore[return-value]
     return None
 
@@ -281,6 +284,12 @@ class _ShapeFlow:
         self._chain_index: Dict[int, int] = {}
         #: rows printed right after a `...` that left rows out: what they read is not shown.
         self._after_gap = _rows_after_gaps(summary) if summary.gaps else frozenset()
+        #: rows are looked up by name only for `Connected to` references: a table without any
+        #: (a Sequential model's) keeps no names.
+        self._linked = any(row.inbound for row in self.rows)
+        #: the last shape a chained row read, and its inputs: long tables repeat the same
+        #: shape object row after row (a tuple made once, and its hash with it).
+        self._last_read: Tuple[OutputShape, Tuple[Shape, ...]] = (None, ())
 
     def reads(self, index: int) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
         """The possible inputs of a row — one set, or several where `Connected to` names a
@@ -320,7 +329,10 @@ class _ShapeFlow:
         if previous is not None and previous.depth < depth:
             return [self.container_input.get(depth - 1, ())], ()
         shape = self.chain.get(depth)
-        inputs = (shape,) if isinstance(shape, tuple) and shape and not isinstance(shape[0], tuple) else ()
+        last_shape, inputs = self._last_read
+        if shape is not last_shape:
+            inputs = (shape,) if isinstance(shape, tuple) and shape and not isinstance(shape[0], tuple) else ()
+            self._last_read = (shape, inputs)
         if previous is None or previous.depth != depth:
             return [inputs], ()
         source = self._chain_index.get(depth)
@@ -328,18 +340,18 @@ class _ShapeFlow:
 
     def record(self, index: int, sources: Tuple[int, ...], inputs: Tuple[Shape, ...], output: OutputShape) -> None:
         row = self.rows[index]
-        depth, name = row.depth, row.name
+        depth = row.depth
         self.sources[index] = sources
         self._chain_index[depth] = index
-        if name:
-            self._by_name[name] = index
         self.container_input[depth] = inputs
         chain = self.chain
         chain[depth] = output
         if len(chain) > 1:
             for deeper in [d for d in chain if d > depth]:
                 del chain[deeper]
-        if name:
+        name = row.name
+        if name and self._linked:
+            self._by_name[name] = index
             self.outputs[name] = output
             self.history.append((name, output))
 
@@ -423,7 +435,7 @@ def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...]
     except TypeError:  # an unhashable part (never from the parser): no memo
         return _infer_one_row(summary, index, row, inputs, data_format)
     if cached is not None:
-        return cached if cached.row is row else renewed(cached, row=row)
+        return cached
     result = _infer_one_row(summary, index, row, inputs, data_format)
     if (row.type or classes) and not _is_container(classes):
         if len(_OUTCOMES) > 100_000:
@@ -447,9 +459,9 @@ def _infer_one_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, 
         return _typeless(summary, row, inputs, data_format)
     specs = [(name, REGISTRY.get(name)) for name in classes if REGISTRY.get(name) is not None]
     if not specs:
-        return RowInference(row, None, inputs, None, False, reason=_unknown_reason(row))
+        return RowInference(None, inputs, None, False, reason=_unknown_reason(row))
     if row.params_note in ("unbuilt", "unused"):
-        return RowInference(row, specs[0][0], inputs, None, False,
+        return RowInference(specs[0][0], inputs, None, False,
                             reason=f"the printer marked the layer {row.params_note}: its weights do not exist yet")
     if specs[0][1].is_container:  # type: ignore[union-attr]
         return _container(summary, index, row, specs[0][0], inputs)
@@ -476,13 +488,13 @@ def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format
         if outcome.exact and outcome.best is not None:
             fitting.append(outcome)
     if not fitting:
-        return RowInference(row, None, inputs, None, False,
+        return RowInference(None, inputs, None, False,
                             reason="the type was cut off with the long name, and no layer class fits the numbers")
     fitting.sort(key=lambda r: (not _named_after(r.layer_class, row.name), r.best.rank if r.best else 0))
     best = fitting[0]
     names = ", ".join(dict.fromkeys(r.layer_class or "" for r in fitting[:4]))
     note = f"type cut off with the name; the numbers fit {names}"
-    return RowInference(row, best.layer_class, inputs, replace(best.best, note=note),  # type: ignore
+    return RowInference(best.layer_class, inputs, replace(best.best, note=note),  # type: ignore
                         True, best.alternatives)
 
 
@@ -515,7 +527,7 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
             others = [(i, other) for i, other in enumerate(inputs) if i != position]
             clash = _shared_call_clash(spec, outcome.best, others, data_format)
             if clash:
-                return RowInference(row, name, inputs, None, False, problem=clash[1], suspect_input=clash[0])
+                return RowInference(name, inputs, None, False, problem=clash[1], suspect_input=clash[0])
             return outcome
     return first  # type: ignore[return-value]
 
@@ -526,25 +538,25 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
     if not candidates and not inputs and not spec.has_weights:
         weightless = Candidate(config={}, params=0, output_shape=None,
                                explanation="no weights (no input row: the output shape is taken as printed)")
-        return RowInference(row, name, inputs, weightless, row.params in (0, None))
+        return RowInference(name, inputs, weightless, row.params in (0, None))
     if not candidates and inputs and _concrete(row.output_shape):
         # Nothing turns this input into the printed output: what would the layer give instead?
         unshaped = [c for c in _candidates(spec, row, inputs, None, data_format, summary) if c.params is not None]
         matching = [c for c in unshaped if row.params is None or c.params == row.params] or unshaped
         if matching and _concrete(matching[0].output_shape):
             closest = min(matching, key=lambda c: _distance(c, row))
-            return RowInference(row, name, inputs, closest, False)
+            return RowInference(name, inputs, closest, False)
         if not spec.has_weights:
-            return RowInference(row, name, inputs, None, False, problem=(
+            return RowInference(name, inputs, None, False, problem=(
                 f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
     if not candidates:
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
-        return RowInference(row, name, inputs, None, False, reason=reason)
+        return RowInference(name, inputs, None, False, reason=reason)
     if all(c.params is None for c in candidates) and row.params:
-        return RowInference(row, name, inputs, None, False, reason=candidates[0].explanation or
+        return RowInference(name, inputs, None, False, reason=candidates[0].explanation or
                             "the count depends on settings the table does not print")
     best, exact_fit, alternatives = _choice(candidates, row)
-    return RowInference(row, name, inputs, best, exact_fit, alternatives)
+    return RowInference(name, inputs, best, exact_fit, alternatives)
 
 
 #: id(candidates), the row's count, shape and cut → the candidates list, the choice among them.
@@ -656,15 +668,15 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
                 inner.setdefault(other.name, other.params)
     else:
         if inner and summary.totals is None:  # the paste ends inside it: its last layers are missing
-            return RowInference(row, name, inputs, None, False,
+            return RowInference(name, inputs, None, False,
                                 reason="the table is cut off inside this nested model: not all its layers are shown")
     if not inner or last is None:
-        return RowInference(row, name, inputs, None, False,
+        return RowInference(name, inputs, None, False,
                             reason="a nested model whose layers are not shown (print with expand_nested=True)")
     entry = summary.rows[index + 1]
     if len(inputs) == 1 and _is_input_layer(entry) and _concrete(entry.output_shape) \
             and not shape_fits(entry.output_shape, inputs[0]):
-        return RowInference(row, name, inputs, None, False, problem=(
+        return RowInference(name, inputs, None, False, problem=(
             f"it reads {_shape_words(inputs)}, but its own input layer {entry.name} (line {entry.line}) "
             f"takes {_shape_words((entry.output_shape,))}"))
     total = sum(inner.values())
@@ -673,4 +685,4 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
     output = last.output_shape if _concrete(last.output_shape) and not last.shape_cut else None
     candidate = Candidate(config={}, params=total, output_shape=output,
                           explanation=f"sum of its {len(inner)} layers: {terms} = {total:,}")
-    return RowInference(row, name, inputs, candidate, _fits(candidate, row))
+    return RowInference(name, inputs, candidate, _fits(candidate, row))

@@ -462,7 +462,7 @@ COMMENT_START = re.compile(r"\s#")
 
 def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Block]:
     """Every stretch of lines that holds one table, each from its header to its totals."""
-    headers = [i for i, line in enumerate(lines) if "Layer" in line.text and _is_header(line.text)]
+    headers = [i for i in _lines_holding(lines, "Layer") if _is_header(lines[i].text)]
     blocks: List[Block] = []
     spans: List[Tuple[int, int]] = []
     for k, header in enumerate(headers):
@@ -477,6 +477,23 @@ def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Blo
     if not tails:
         return blocks
     return [block for _, block in sorted(list(zip(spans, blocks)) + tails, key=lambda item: item[0])]
+
+
+def _lines_holding(lines: Sequence[Line], word: str) -> List[int]:
+    """The indexes of the lines that hold `word`, found in the lines joined (a long table
+    holds its header's words on one line only)."""
+    joined = joined_texts(lines)
+    found: List[int] = []
+    line, searched = 0, 0
+    position = joined.find(word)
+    while position >= 0:
+        line += joined.count("\n", searched, position)
+        found.append(line)
+        searched = joined.find("\n", position)
+        if searched < 0:
+            break
+        position = joined.find(word, searched)
+    return found
 
 
 def _headerless_spans(lines: Sequence[Line], spans: Sequence[Tuple[int, int]]) -> List[Tuple[int, int]]:
@@ -593,7 +610,7 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
 def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
     """After the last totals line, or before the next table, a fence or a `Model:` line."""
     seen_totals = False
-    for i in range(header + 1, limit):
+    for i in range(first_holding(lines, header + 1, limit, BLOCK_END_WORDS), limit):
         text = lines[i].text
         if "params" in text and TOTALS_LINE.search(text):
             seen_totals = True
@@ -606,6 +623,25 @@ def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
                 or "Model" in text and MODEL_LINE.match(text):
             return i
     return limit
+
+
+#: what a line that can end a block holds (a totals line, a fence's first character, a
+#: `Model:` line). (A fence is looked for by one character: a search for a single character
+#: is many times faster than one for a word of a repeated character.)
+BLOCK_END_WORDS = ("params", "`", "~", "Model")
+
+
+def joined_texts(lines: Sequence[Line]) -> str:
+    """The lines' texts as one string: what a substring search looks through at C speed,
+    rather than a Python loop over a long table's lines."""
+    return "\n".join(map(_TEXT, lines))
+
+
+def first_holding(lines: Sequence[Line], start: int, limit: int, words: Sequence[str]) -> int:
+    """The first line from `start` that holds one of `words` (`limit` if none)."""
+    joined = joined_texts(lines[start:limit])
+    found = [position for position in map(joined.find, words) if position >= 0]
+    return start + joined.count("\n", 0, min(found)) if found else limit
 
 
 def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
@@ -623,12 +659,11 @@ def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
 def repair_block(lines: List[Line]) -> List[Line]:
     """Undo damage that only shows across a whole table: `?` for spaces or box characters,
     hard wraps at a terminal's width, inline comments."""
-    whole = "\n".join(map(_TEXT, lines))
-    given = lines
+    whole = joined_texts(lines)
     if "??" in whole:
         lines = _repair_question_marks(lines)
     lines = _undo_double_spacing(lines)
-    if _may_be_hard_wrapped(whole if lines is given else "\n".join(map(_TEXT, lines))):
+    if _may_be_hard_wrapped(joined_texts(lines[:HARD_WRAP_PROBE])):
         lines = _rejoin_hard_wraps(lines)
     if "#" not in whole:  # (the repairs above never add one)
         return list(lines)
@@ -680,6 +715,11 @@ def _undo_double_spacing(lines: List[Line]) -> List[Line]:
             continue
         kept.append(line)
     return kept
+
+
+#: how many of a block's first lines show whether a terminal broke its lines: it breaks every
+#: line wider than itself, the header's rule among them.
+HARD_WRAP_PROBE = 16
 
 
 def _may_be_hard_wrapped(text: str) -> bool:

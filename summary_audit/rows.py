@@ -9,14 +9,16 @@ table, columns no longer aligned — is read whole by the grammar's `rows` rule 
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from operator import itemgetter
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, OutputShape, ReadError, Row, Summary, Totals, record
-from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode, document_lines,
+from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
+                        document_lines, first_holding, joined_texts,
                         find_blocks, is_rule_line)
 from .speed import paused_gc
 
@@ -299,6 +301,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     the lines where the paste left rows out (`...`)."""
     roles = _header_roles(header)
     delimited = _is_delimited(header)
+    cut = _bars(roles) if delimited else _columns(roles)
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
@@ -331,7 +334,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             else:
                 rows.append(_RawRow(line.number, line.number, {}, text=text))
             continue
-        cells = _delimited_cells(text, roles) if delimited else _positional_cells(text, roles)
+        cells = cut(text, roles)
         if cells is not None and _starts_row(cells, rows, separated or delimited):
             rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else _frame_depth(text), text))
@@ -404,19 +407,47 @@ def _continue_row(row: _RawRow, cells: Dict[str, str], line: Line) -> None:
     row.end_line = line.number
 
 
-def _delimited_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Optional[Dict[str, str]]:
-    stripped = text.strip()
-    # a box table draws with `│` alone: a plain split, not the regular expression, for its rows
-    pieces = DELIMITERS.split(stripped) if "|" in stripped or "┃" in stripped else stripped.split("│")
-    if pieces and not pieces[0].strip():
-        del pieces[0]
-    if pieces and not pieces[-1].strip():
-        del pieces[-1]
-    if len(pieces) != len(roles):
-        return None
-    if " _ " in text or text.rstrip(" |").endswith(" _"):  # `_` for an empty cell: a row's next reference
-        pieces = ["" if piece.strip() == "_" else piece for piece in pieces]
-    return dict(zip([role for role, _ in roles], pieces))
+def _bars(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[str, int]]], Optional[Dict[str, str]]]:
+    """The cells of a box or markdown table's line, cut at its bars, for one header's columns
+    (None for a line with another number of cells)."""
+    names = [role for role, _ in roles]
+
+    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Optional[Dict[str, str]]:
+        stripped = text.strip()
+        # a box table draws with `│` alone: a plain split, not the regular expression, for its rows
+        pieces = DELIMITERS.split(stripped) if "|" in stripped or "┃" in stripped else stripped.split("│")
+        if pieces and not pieces[0].strip():
+            del pieces[0]
+        if pieces and not pieces[-1].strip():
+            del pieces[-1]
+        if len(pieces) != len(names):
+            return None
+        if " _" in stripped and (" _ " in text or text.rstrip(" |").endswith(" _")):
+            pieces = ["" if piece.strip() == "_" else piece for piece in pieces]  # `_` for an empty cell
+        return dict(zip(names, pieces))
+
+    return cells
+
+
+def _columns(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[str, int]]], Dict[str, str]]:
+    """`_positional_cells` for one header's columns, with a shortcut for the common line: one
+    reaching past the last column start, with spaces before every column start and in the
+    header's own margin, and no frame. Its cells are then plain slices, cut and checked in C
+    (a long table's every line comes here)."""
+    names = [role for role, _ in roles]
+    starts = [start for _, start in roles]
+    blanks = list(range(starts[0])) + [start - 1 for start in starts[1:]]
+    probe = itemgetter(*blanks)
+    spaces: Union[str, Tuple[str, ...]] = " " if len(blanks) == 1 else (" ",) * len(blanks)
+    slices = itemgetter(*(slice(a, b) for a, b in zip(starts, starts[1:] + [None])))
+    last = starts[-1]
+
+    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Dict[str, str]:
+        if len(text) > last and "|" not in text and probe(text) == spaces:
+            return dict(zip(names, map(str.rstrip, slices(text))))
+        return _positional_cells(text, roles)
+
+    return cells
 
 
 def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, str]:
@@ -490,11 +521,11 @@ def _layout(header: Line, body: Sequence[Line], rows: Sequence[_RawRow]) -> _Lay
 def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], delimited: bool) -> Format:
     if delimited:
         return "keras3" if BOX_CHARS & set(header.text) else "unknown"
-    texts = [line.text for line in body]
-    if _rules_between_rows(body, rows):
+    joined = joined_texts(body)
+    if "__" in joined and _rules_between_rows(body, rows):
         return "keras1" if _looks_keras1(header, rows) else "keras2"
-    if any("Byte)" in text for text in texts) or _has_wrapped_cells(rows) or \
-            (header.text.startswith(" ") and any(_is_blank(text) for text in texts)):
+    if "Byte)" in joined or _has_wrapped_cells(rows) or \
+            (header.text.startswith(" ") and any(_is_blank(line.text) for line in body)):
         return "keras2-wrapped"
     return "keras1" if _looks_keras1(header, rows) else "keras2"
 
@@ -508,7 +539,7 @@ def _rules_between_rows(body: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
         return False
     first, last = rows[0].line, rows[-1].line
     return any("__" in line.text and first < line.number < last and line.text.strip().startswith("__")
-               for line in body)
+               for line in body[first_holding(body, 0, len(body), ("__",)):])
 
 
 def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:

@@ -21,7 +21,7 @@ def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
     memo: Dict[Tuple, RowAudit] = {}
-    rows = tuple(_row_audit(result, findings, memo) for result in inference.rows)
+    rows = tuple([_row_audit(row, result, findings, memo) for row, result in zip(summary.rows, inference.rows)])
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -30,26 +30,26 @@ def audit(summary: Summary) -> Audit:
 # ---- rows --------------------------------------------------------------------------------------
 
 
-def _row_audit(result: RowInference, findings: List[Finding], memo: Dict[Tuple, RowAudit]) -> RowAudit:
+def _row_audit(row: Row, result: RowInference, findings: List[Finding], memo: Dict[Tuple, RowAudit]) -> RowAudit:
     """A row's audit. An exact row's audit depends on its row only through the `row` field, so
     rows read alike (the same candidate, inputs, alternatives and class: a long table repeats
     them) copy the first one's audit; the ids are safe keys while the inference holds them."""
     best = result.best
     if best is None or not result.exact or len(result.input_shapes) > 1:  # (several: a list in `inferred`)
-        return _new_row_audit(result, findings)
+        return _new_row_audit(row, result, findings)
     key = (id(best), id(result.alternatives), result.input_shapes, result.layer_class)
     try:
         cached = memo.get(key)
     except TypeError:  # an unhashable shape (never from the parser)
-        return _new_row_audit(result, findings)
+        return _new_row_audit(row, result, findings)
     if cached is None:
-        cached = memo[key] = _new_row_audit(result, findings)
+        cached = memo[key] = _new_row_audit(row, result, findings)
         return cached
-    return renewed(cached, row=result.row, inferred=dict(cached.inferred))  # each row its own mapping
+    return renewed(cached, row=row, inferred=dict(cached.inferred))  # each row its own mapping
 
 
-def _new_row_audit(result: RowInference, findings: List[Finding]) -> RowAudit:
-    row, best = result.row, result.best
+def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
+    best = result.best
     if best is None and result.problem:
         findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {result.problem}"))
         return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,),
@@ -125,9 +125,7 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
 
 
 def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Finding]) -> TotalsAudit:
-    counted = _counted_once(rows)
-    printed_sum = sum(r.row.params or 0 for r in counted)
-    frozen = sum(_non_trainable(r) for r in counted)
+    counted, printed_sum, frozen = _counted_once(rows)
     totals = summary.totals
     if totals is None:
         return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
@@ -157,23 +155,25 @@ def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Op
     return None if cut is None else ("count-cut", f"a count was cut at the column edge (line {cut})")
 
 
-def _counted_once(rows: Sequence[RowAudit]) -> List[RowAudit]:
-    """Top-level rows, each layer once (a shared layer printed twice is one set of weights)."""
-    seen: Dict[str, RowAudit] = {}
+def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
+    """Top-level rows, each layer once (a shared layer printed twice is one set of weights);
+    the sum of their printed counts, and how many of those are not trained (one pass: a long
+    table walks its rows once here)."""
+    seen = set()
     counted: List[RowAudit] = []
+    printed_sum = frozen = 0
     for audit in rows:
-        if audit.row.depth != 0:
+        row = audit.row
+        if row.depth != 0:
             continue
-        if audit.row.truncated or audit.row.name not in seen:  # cut names may hide different layers
-            seen[audit.row.name] = audit
+        name = row.name
+        if row.truncated or name not in seen:  # cut names may hide different layers
+            seen.add(name)
             counted.append(audit)
-    return counted
-
-
-def _non_trainable(audit: RowAudit) -> int:
-    if audit.row.trainable is False:
-        return audit.row.params or 0
-    return audit.non_trainable_params or 0
+            params = row.params or 0
+            printed_sum += params
+            frozen += params if row.trainable is False else audit.non_trainable_params or 0
+    return counted, printed_sum, frozen
 
 
 def _check_sum(totals: Totals, printed_sum: int, expected_total: int) -> Tuple[str, Optional[str]]:
@@ -246,9 +246,13 @@ def _size_text(value: float) -> str:
 
 
 def _summary_status(rows: Sequence[RowAudit], totals: TotalsAudit, findings: Sequence[Finding]) -> Status:
-    if any(f.severity == "error" for f in findings) or any(r.status == "mismatch" for r in rows):
+    if any(f.severity == "error" for f in findings):
         return "mismatch"
-    weighted_unchecked = [r for r in rows if r.status == "unverified" and (r.row.params or 0) > 0]
+    statuses = {r.status for r in rows}
+    if "mismatch" in statuses:
+        return "mismatch"
+    weighted_unchecked = "unverified" in statuses and any(r.status == "unverified" and (r.row.params or 0) > 0
+                                                          for r in rows)
     if weighted_unchecked or totals.status == "unverified" or not rows:
         return "unverified"
     return "ok"
