@@ -366,15 +366,16 @@ def read_layer_cell(text: str) -> LayerCell:
 
 #: a `Connected to` cell of one plain reference, bare or listed (`x[0][0]`, `['x[0][0]']`): what a
 #: long chain of layers prints on every row (narrower than the grammar's REF; tests check they agree).
-ONE_LINK = re.compile(r"\[[ \t\f\r\n]*'(?P<quoted>[^\s()\[\],'\"…]+\[[0-9]{1,18}\]\[[0-9]{1,18}\])'[ \t\f\r\n]*\]"
-                      r"|[^\s()\[\],'\"…]+\[[0-9]{1,18}\]\[[0-9]{1,18}\]")
+ONE_LINK = re.compile(r"(?P<open>\[[ \t\f\r\n]*')?(?P<ref>(?P<name>[^\s()\[\],'\"…]+)\[(?P<node>[0-9]{1,18})\]"
+                      r"\[(?P<tensor>[0-9]{1,18})\])(?(open)'[ \t\f\r\n]*\])")
 
 
 def read_connected_cell(text: str) -> Tuple[Inbound, ...]:
     """`parse_cell("connected_cell", text)`, a cell of one plain reference read at once."""
     match = ONE_LINK.fullmatch(text)
     if match is not None:
-        return (inbound_ref(match["quoted"] or text),)
+        ref, name, node, tensor = match.group("ref", "name", "node", "tensor")
+        return (Inbound(name, int(node), int(tensor), ref),)
     return parse_cell("connected_cell", text)  # type: ignore[no-any-return]
 
 

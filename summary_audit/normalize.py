@@ -398,6 +398,10 @@ LINE_NUMBER = re.compile(r"^\s*(\d{1,6})(?:[:|.)]\s?|\s|(?=[^\d\s.,:)|]))")
 def _strip_line_numbers(lines: List[Line]) -> List[Line]:
     """A listing pasted with its line numbers (`  12 conv2d (Conv2D) ...`): when most lines
     carry a number that counts up with the line, take the numbers off."""
+    opening = list(filter(None, map(str.lstrip, map(_TEXT, lines))))  # (C loops: a long table's every line)
+    numbered = sum(map(str.isdecimal, map(itemgetter(0), opening)))
+    if numbered < 3 or numbered < 0.6 * len(opening):
+        return lines  # too few lines open on a digit for any offset to count
     offsets: dict = {}
     filled = 0
     for line in lines:
@@ -610,7 +614,7 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
 def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
     """After the last totals line, or before the next table, a fence or a `Model:` line."""
     seen_totals = False
-    for i in range(first_holding(lines, header + 1, limit, BLOCK_END_WORDS), limit):
+    for i in range(_first_holding(lines, header + 1, limit, BLOCK_END_WORDS), limit):
         text = lines[i].text
         if "params" in text and TOTALS_LINE.search(text):
             seen_totals = True
@@ -637,7 +641,7 @@ def joined_texts(lines: Sequence[Line]) -> str:
     return "\n".join(map(_TEXT, lines))
 
 
-def first_holding(lines: Sequence[Line], start: int, limit: int, words: Sequence[str]) -> int:
+def _first_holding(lines: Sequence[Line], start: int, limit: int, words: Sequence[str]) -> int:
     """The first line from `start` that holds one of `words` (`limit` if none)."""
     joined = joined_texts(lines[start:limit])
     found = [position for position in map(joined.find, words) if position >= 0]

@@ -18,7 +18,7 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, OutputShape, ReadError, Row, Summary, Totals, record
 from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
-                        document_lines, first_holding, joined_texts,
+                        document_lines, joined_texts,
                         find_blocks, is_rule_line)
 from .speed import paused_gc
 
@@ -64,12 +64,14 @@ class _RawRow:
         below = self.wrapped.get(role, []) if self.wrapped else []
         return below if first is None else [first] + below
 
-    def cell(self, role: str, joiner: str) -> str:
-        """A cell's text, its wrapped pieces joined; "" for a column the table lacks."""
-        first = self.cells.get(role, "")
-        if self.wrapped is None or role not in self.wrapped:
-            return first
-        return _join([first] + self.wrapped[role], joiner)
+    def joined_cells(self, joiner: str) -> Dict[str, str]:
+        """Every cell's text, its wrapped pieces joined."""
+        if not self.wrapped:
+            return self.cells
+        cells = dict(self.cells)
+        for role, below in self.wrapped.items():
+            cells[role] = _join([cells.get(role, "")] + below, joiner)
+        return cells
 
 
 @record
@@ -522,7 +524,8 @@ def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], del
     if delimited:
         return "keras3" if BOX_CHARS & set(header.text) else "unknown"
     joined = joined_texts(body)
-    if "__" in joined and _rules_between_rows(body, rows):
+    rule = joined.find("__")
+    if rule >= 0 and _rules_between_rows(body[joined.count("\n", 0, rule):], rows):
         return "keras1" if _looks_keras1(header, rows) else "keras2"
     if "Byte)" in joined or _has_wrapped_cells(rows) or \
             (header.text.startswith(" ") and any(_is_blank(line.text) for line in body)):
@@ -534,23 +537,29 @@ def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
     return any(row.wrapped and ("layer" in row.wrapped or "shape" in row.wrapped) for row in rows)
 
 
-def _rules_between_rows(body: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
+def _rules_between_rows(lines: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
+    """A `____` rule between the first and the last row, among `lines` (the body from its
+    first line holding one)."""
     if len(rows) < 2:
         return False
     first, last = rows[0].line, rows[-1].line
     return any("__" in line.text and first < line.number < last and line.text.strip().startswith("__")
-               for line in body[first_holding(body, 0, len(body), ("__",)):])
+               for line in lines)
 
 
 def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
     """Keras 1 printed `Connected to` for Sequential models too, and used its own class names."""
     if "Connected" not in header.text:
         return False
-    texts = " ".join(" ".join(row.pieces("layer") or [row.text]) for row in rows)
-    types = re.findall(r"\((\w+)\)", texts)
+    types = re.findall(r"\((\w+)\)", _column_text(rows, "layer"))
     return any(REGISTRY.is_legacy_spelling(name) for name in dict.fromkeys(types)) or \
-        bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", " ".join(" ".join(r.pieces("connected") or [r.text])
-                                                              for r in rows)))
+        bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", _column_text(rows, "connected")))
+
+
+def _column_text(rows: Sequence[_RawRow], role: str) -> str:
+    """A column's cells down the table, joined (a row left whole gives its whole text)."""
+    return " ".join([" ".join(row.pieces(role) or [row.text]) if row.wrapped else row.cells.get(role, row.text)
+                     for row in rows])
 
 
 # ---- cells → rows -------------------------------------------------------------------------------
@@ -562,9 +571,18 @@ def _read_rows(raw_rows: List[_RawRow], layout: _Layout, findings: List[Finding]
     rows: List[Row] = []
     pending = raw_rows[::-1]
     raw_rows.clear()
+    keep, take = rows.append, pending.pop
     while pending:
-        rows.extend(_read_row(pending.pop(), layout, findings))
+        raw = take()
+        try:  # the common row, read here without a call more
+            keep(_row_from_cells(raw, layout, findings))
+        except (CellError, _NoCells):
+            rows.extend(_read_row(raw, layout, findings))
     return rows
+
+
+class _NoCells(Exception):
+    """A row left whole (no columns to cut it at): the stream reader's."""
 
 
 def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Row]:
@@ -616,14 +634,13 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
-    if raw.wrapped is None:
-        cells = raw.cells
-        layer_text, shape_text, params_text = cells.get("layer", ""), cells.get("shape", ""), cells.get("params", "")
-        connected, trainable_text = cells.get("connected", ""), cells.get("trainable", "")
-    else:
-        joiner, cell = layout.joiner, raw.cell
-        layer_text, shape_text, params_text = cell("layer", joiner), cell("shape", joiner), cell("params", joiner)
-        connected, trainable_text = cell("connected", joiner), cell("trainable", joiner)
+    cells = raw.cells
+    if not cells:
+        raise _NoCells
+    if raw.wrapped is not None:
+        cells = raw.joined_cells(layout.joiner)
+    layer_text, shape_text, params_text = cells.get("layer", ""), cells.get("shape", ""), cells.get("params", "")
+    connected, trainable_text = cells.get("connected", ""), cells.get("trainable", "")
     depth = raw.depth
     if "└" in layer_text:
         indent = NEST_INDENT.match(layer_text)

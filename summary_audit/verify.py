@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
@@ -45,7 +46,7 @@ def _row_audit(row: Row, result: RowInference, findings: List[Finding], memo: Di
     if cached is None:
         cached = memo[key] = _new_row_audit(row, result, findings)
         return cached
-    return renewed(cached, row=row, inferred=dict(cached.inferred))  # each row its own mapping
+    return renewed(cached, row=row)  # (its `inferred` is read-only: shared safely)
 
 
 def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
@@ -76,7 +77,7 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
         if result.hint:
             messages.append(result.hint)
     return RowAudit(row=row, status=status, input_shapes=result.input_shapes, expected_params=best.params,
-                    expected_shape=best.output_shape, inferred=config, explanation=best.explanation,
+                    expected_shape=best.output_shape, inferred=MappingProxyType(config), explanation=best.explanation,
                     messages=tuple(messages), alternatives=result.alternatives,
                     trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
                     layer_class=result.layer_class)
