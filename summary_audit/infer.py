@@ -287,8 +287,7 @@ class _ShapeFlow:
         #: rows are looked up by name only for `Connected to` references: a table without any
         #: (a Sequential model's) keeps no names.
         self._linked = any(row.inbound for row in self.rows)
-        #: the last shape a chained row read, and its inputs: long tables repeat the same
-        #: shape object row after row (a tuple made once, and its hash with it).
+        #: the last single input read, and the inputs tuple made of it (`_one_input`).
         self._last_read: Tuple[OutputShape, Tuple[Shape, ...]] = (None, ())
 
     def reads(self, index: int) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
@@ -305,7 +304,7 @@ class _ShapeFlow:
             output = self.outputs.get(name)
             if source is not None and isinstance(output, tuple) and output and not isinstance(output[0], tuple) \
                     and not name.endswith("…"):
-                return [(output,)], (source,)
+                return [self._one_input(output)], (source,)
         read = [self._read(ref) for ref in inbound]
         found = tuple(source for source, _ in read)
         sources = () if -1 in found else found
@@ -329,14 +328,21 @@ class _ShapeFlow:
         if previous is not None and previous.depth < depth:
             return [self.container_input.get(depth - 1, ())], ()
         shape = self.chain.get(depth)
-        last_shape, inputs = self._last_read
-        if shape is not last_shape:
-            inputs = (shape,) if isinstance(shape, tuple) and shape and not isinstance(shape[0], tuple) else ()
-            self._last_read = (shape, inputs)
+        inputs = self._one_input(shape) if isinstance(shape, tuple) and shape and not isinstance(shape[0], tuple) \
+            else ()
         if previous is None or previous.depth != depth:
             return [inputs], ()
         source = self._chain_index.get(depth)
         return [inputs], (() if source is None else (source,))
+
+    def _one_input(self, shape: Shape) -> Tuple[Shape, ...]:
+        """`(shape,)`, the same tuple while the same shape object flows on (a long table
+        passes one shape down row after row: one tuple for it, not one a row)."""
+        last_shape, inputs = self._last_read
+        if shape is not last_shape:
+            inputs = (shape,)
+            self._last_read = (shape, inputs)
+        return inputs
 
     def record(self, index: int, sources: Tuple[int, ...], inputs: Tuple[Shape, ...], output: OutputShape) -> None:
         row = self.rows[index]

@@ -309,6 +309,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     gaps: List[int] = []
     separated = True  # a wrapped row's next lines follow it directly, before any rule
     marks: Dict[str, str] = {}  # line text → its kind, for lines that are not rows (rules repeat)
+    collapsed = header.collapsed
     for line in body:
         text = line.text
         if "params" in text and TOTALS_LINE.search(text):
@@ -316,7 +317,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             continue
         kind = marks.get(text)
         if kind is None:
-            head = text.lstrip(" |┃│")[:1]
+            head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]  # (a copy of the whole line only if need be)
             kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
             if kind is not None:
                 marks[text] = kind
@@ -330,7 +331,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
                                         "rows left out here: the rows around it are not read as one chain, and "
                                         "the rows shown need not add up to the totals"))
             continue
-        if line.collapsed or header.collapsed:
+        if line.collapsed or collapsed:
             if rows and not rows[-1].cells and LINKS_ONLY.fullmatch(text):
                 _continue_row(rows[-1], {}, line)  # a row's next reference, on a line of its own
             else:
