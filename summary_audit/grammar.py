@@ -352,18 +352,6 @@ def parse_cell(start: str, text: str) -> Any:
     return value
 
 
-def read_layer_cell(text: str) -> LayerCell:
-    """`parse_cell("layer_cell", text)`, the fast path tried first: a layer cell (a name) is
-    never memoized when the fast path reads it, so nothing cached can come before it."""
-    paths = _FAST.get("layer_cell") or _load_fast("layer_cell")
-    if len(paths) == 1:
-        pattern, build = paths[0]
-        match = pattern.fullmatch(text)
-        if match is not None:
-            return build(match)
-    return parse_cell("layer_cell", text)
-
-
 #: a `Connected to` cell of one plain reference, bare or listed (`x[0][0]`, `['x[0][0]']`): what a
 #: long chain of layers prints on every row (narrower than the grammar's REF; tests check they agree).
 ONE_LINK = re.compile(r"(?P<open>\[[ \t\f\r\n]*')?(?P<ref>(?P<name>[^\s()\[\],'\"…]+)\[(?P<node>[0-9]{1,18})\]"
@@ -380,8 +368,8 @@ def read_connected_cell(text: str) -> Tuple[Inbound, ...]:
 
 
 def layer_cell_parts(text: str) -> Tuple[Optional[str], Optional[str], bool]:
-    """`read_layer_cell(text)` as (name, type, type_cut): a long table reads a name a row, and
-    the fast path's rows need no `LayerCell` for it."""
+    """`parse_cell("layer_cell", text)` as (name, type, type_cut), the fast path tried first:
+    a layer cell (a name) is never memoized, and a long table's rows need no `LayerCell`."""
     paths = _FAST.get("layer_cell") or _load_fast("layer_cell")
     if len(paths) == 1:
         match = paths[0][0].fullmatch(text)

@@ -138,9 +138,9 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
     reading it would hold with the shape it should have printed: they are not flagged for it,
     nor is the row it reads. Returns the rows found to be such typos."""
     culprits = set()
-    for index, result in enumerate(results):
+    for index, (row, result) in enumerate(zip(summary.rows, results)):
         best = result.best
-        if result.exact or best is None or best.params != summary.rows[index].params or not _concrete(best.output_shape):
+        if result.exact or best is None or best.params != row.params or not _concrete(best.output_shape):
             continue
         for consumer, producers in sources.items():
             reader = results[consumer]
@@ -150,7 +150,7 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
                            for p, shape in zip(producers, reader.input_shapes))
             again = _infer_row(summary, consumer, summary.rows[consumer], inputs, data_format)
             if again.exact and again.best is not None:
-                note = f"reads {_shape_words((best.output_shape,))} from line {summary.rows[index].line}, as that row's count says"
+                note = f"reads {_shape_words((best.output_shape,))} from line {row.line}, as that row's count says"
                 results[consumer] = replace(again, best=replace(again.best, note=note))
                 culprits.add(index)
     return culprits
@@ -200,12 +200,12 @@ def _blame_one_of_several(summary: Summary, results: List[RowInference], index: 
 
 def _blame_checked_input(summary: Summary, results: List[RowInference], index: int, producers: Tuple[int, ...],
                          data_format: str) -> None:
-    reader = results[index]
+    reader = summary.rows[index]
     for source in dict.fromkeys(producers):
         better = _better_producer_output(summary, results, index, source, producers, data_format)
         if better is not None:
             results[source] = replace(results[source], exact=False, best=None, problem=(
-                f"{summary.rows[index].name} (line {summary.rows[index].line}) reads {_shape_words((better,))}, which this "
+                f"{reader.name} (line {reader.line}) reads {_shape_words((better,))}, which this "
                 f"layer's own numbers give with a more usual setting; one of the two rows is wrong"))
             return
 

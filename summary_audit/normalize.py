@@ -553,10 +553,12 @@ def _row_run(lines: Sequence[Line], start: int, high: int) -> Tuple[int, int]:
 #: a line that reads like a row, for rows that came without a header to say where its cells
 #: are: a name with its type, a shape, a count, maybe references (used only to find the rows
 #: and their columns; the grammar reads them). Bounded repeats: linear on any line.
-ROW_LIKE = re.compile(r"[ \t│┃|]{0,40}(?P<name>[^\s()│┃|]{1,200}) ?\([A-Za-z][\w.…]{0,80}\)?[ \t│┃|]{1,80}"
-                      r"(?P<shape>\[?\((?:None|\d)[^()\[\]\n]{0,200}\)?(?:, ?\((?:None|\d)[^()\[\]\n]{0,200}\)?){0,20}"
-                      r"\]?,?|multiple)[ \t│┃|]{1,80}(?P<count>\d[\d,]{0,40})"
-                      r"(?:[ \t│┃|]{1,80}(?P<links>\[\]|\[?'?[^\s\[\]',]{1,200}\[\d{1,9}\]\[\d{1,9}\].*))?[ \t│┃|]*$")
+ROW_LIKE = re.compile(r"[ \t│┃|]{0,40}(?P<name>[^\s()│┃|]{1,200}) ?\([A-Za-z][\w.…]{0,80}\)?"
+                      r"[ \t│┃|]{1,80}(?P<shape>\[?\((?:None|\d)[^()\[\]\n]{0,200}\)?"
+                      r"(?:, ?\((?:None|\d)[^()\[\]\n]{0,200}\)?){0,20}\]?,?|multiple)"
+                      r"[ \t│┃|]{1,80}(?P<count>\d[\d,]{0,40})"
+                      r"(?:[ \t│┃|]{1,80}(?P<links>\[\]|\[?'?[^\s\[\]',]{1,200}\[\d{1,9}\]\[\d{1,9}\].*))?"
+                      r"[ \t│┃|]*$")
 MAX_ROW_LIKE = 1000
 #: a line of `Connected to` references alone (`leaky_re_lu_3[0][0]`, `'add_1[0][0]']`).
 LINKS_ONLY = re.compile(r"[ \t]*(?:\[?'?[^\s\[\]',()]+\[\d{1,9}\]\[\d{1,9}\]'?\]?,?[ \t]*)+")

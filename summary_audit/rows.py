@@ -154,9 +154,7 @@ def parse_block(block: Block) -> Summary:
     rows = _read_rows(raw_rows, layout, findings)
     totals = _read_totals(totals_lines, findings)
     if totals is None:
-        findings[:] = _prose_after(rows, findings)
-        findings.append(Finding("warning", lines[-1].number, "incomplete-table",
-                                "the table ends before its 'Total params' line"))
+        _table_cut_off(rows, findings, lines[-1].number)
     return Summary(model_name=model_name, format=layout.format, start_line=lines[0].number,
                    end_line=lines[-1].number, rows=tuple(rows), totals=totals,
                    findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(gaps))
@@ -183,9 +181,7 @@ def _parse_headerless(block: Block) -> Summary:
                                "no header line: the table is quoted from this row down; rows above it are missing"))
     totals = _read_totals(totals_lines, findings)
     if totals is None:
-        findings[:] = _prose_after(rows, findings)
-        findings.append(Finding("warning", lines[-1].number, "incomplete-table",
-                                "the table ends before its 'Total params' line"))
+        _table_cut_off(rows, findings, lines[-1].number)
     return Summary(model_name=None, format=layout.format, start_line=lines[0].number, end_line=lines[-1].number,
                    rows=tuple(rows), totals=totals, findings=tuple(findings), origin=block.origin,
                    columns=layout.roles, gaps=(first,))
@@ -220,12 +216,13 @@ def _most_common(values: Sequence[int]) -> int:
     return max(set(values), key=values.count) if values else -1
 
 
-def _prose_after(rows: Sequence[Row], findings: List[Finding]) -> List[Finding]:
+def _table_cut_off(rows: Sequence[Row], findings: List[Finding], last_line: int) -> None:
     """A table cut off before its totals runs on into the page's next words: lines after its
-    last row that read as no row are set aside, not flagged."""
+    last row that read as no row are set aside, not flagged; the missing totals are."""
     last = rows[-1].end_line if rows else 0
-    return [Finding("info", f.line, "text-ignored", f"after the table's last row, not a row: {f.message}")
-            if f.code == "bad-row" and (f.line or 0) > last else f for f in findings]
+    findings[:] = [Finding("info", f.line, "text-ignored", f"after the table's last row, not a row: {f.message}")
+                   if f.code == "bad-row" and (f.line or 0) > last else f for f in findings]
+    findings.append(Finding("warning", last_line, "incomplete-table", "the table ends before its 'Total params' line"))
 
 
 def _model_name(lines: Sequence[Line]) -> Optional[str]:
@@ -317,7 +314,8 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             continue
         kind = marks.get(text)
         if kind is None:
-            head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]  # (a copy of the whole line only if need be)
+            # (the line's first characters first: a copy of the whole line only if need be)
+            head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]
             kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
             if kind is not None:
                 marks[text] = kind
@@ -676,9 +674,14 @@ def _reading(printed_type: Optional[str], type_cut: bool, shape_text: str, param
     params: ParamsCell = parse_cell("params_cell", params_text)
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
     printed = printed_type or ""
-    candidates = REGISTRY.resolve(printed, type_cut) if printed else ()
-    return (printed, candidates[0] if len(candidates) == 1 else None, _one_shape(shape.shape), params.count,
-            trainable, candidates, params.note, shape.cut)
+    layer_class, candidates = _classes(printed, type_cut)
+    return (printed, layer_class, _one_shape(shape.shape), params.count, trainable, candidates, params.note, shape.cut)
+
+
+def _classes(printed_type: str, type_cut: bool) -> Tuple[Optional[str], Tuple[str, ...]]:
+    """The Keras class a printed type names (None when it may be several), and every one it may."""
+    candidates = REGISTRY.resolve(printed_type, type_cut) if printed_type else ()
+    return (candidates[0] if len(candidates) == 1 else None), candidates
 
 
 def _one_shape(shape: OutputShape) -> OutputShape:
@@ -716,8 +719,8 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
     printed_type = layer.type or ""
     name = layer.name or ""
     type_cut = layer.type_cut
-    candidates = REGISTRY.resolve(printed_type, type_cut) if printed_type else ()
-    return Row(line, name, printed_type, candidates[0] if len(candidates) == 1 else None, _one_shape(shape.shape),
+    layer_class, candidates = _classes(printed_type, type_cut)
+    return Row(line, name, printed_type, layer_class, _one_shape(shape.shape),
                params.count, depth, inbound, trainable, candidates, params.note, end_line,
                name.endswith("…") or type_cut, shape.cut)
 
