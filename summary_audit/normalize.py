@@ -466,7 +466,7 @@ COMMENT_START = re.compile(r"\s#")
 
 def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Block]:
     """Every stretch of lines that holds one table, each from its header to its totals."""
-    headers = [i for i in _lines_holding(lines, "Layer") if _is_header(lines[i].text)]
+    headers = [i for i in _lines_holding(joined_texts(lines), "Layer") if _is_header(lines[i].text)]
     blocks: List[Block] = []
     spans: List[Tuple[int, int]] = []
     for k, header in enumerate(headers):
@@ -483,10 +483,9 @@ def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Blo
     return [block for _, block in sorted(list(zip(spans, blocks)) + tails, key=lambda item: item[0])]
 
 
-def _lines_holding(lines: Sequence[Line], word: str) -> List[int]:
-    """The indexes of the lines that hold `word`, found in the lines joined (a long table
-    holds its header's words on one line only)."""
-    joined = joined_texts(lines)
+def _lines_holding(joined: str, word: str) -> List[int]:
+    """The indexes of the lines that hold `word`, found in the lines joined (`joined_texts`):
+    a long table holds its header's words, or a `#`, on one line or a few."""
     found: List[int] = []
     line, searched = 0, 0
     position = joined.find(word)
@@ -666,14 +665,17 @@ def repair_block(lines: List[Line]) -> List[Line]:
     """Undo damage that only shows across a whole table: `?` for spaces or box characters,
     hard wraps at a terminal's width, inline comments."""
     whole = joined_texts(lines)
-    if "??" in whole:
-        lines = _repair_question_marks(lines)
-    lines = _undo_double_spacing(lines)
-    if _may_be_hard_wrapped(joined_texts(lines[:HARD_WRAP_PROBE])):
-        lines = _rejoin_hard_wraps(lines)
+    repaired = _repair_question_marks(lines) if "??" in whole else lines
+    repaired = _undo_double_spacing(repaired)
+    if _may_be_hard_wrapped(joined_texts(repaired[:HARD_WRAP_PROBE])):
+        repaired = _rejoin_hard_wraps(repaired)
     if "#" not in whole:  # (the repairs above never add one)
-        return list(lines)
-    return [line._replace(text=strip_comment(line.text)) if "#" in line.text else line for line in lines]
+        return list(repaired)
+    # only the lines holding a `#` (a table's header, `Param #`, often alone) are looked at
+    commented = list(repaired)
+    for index in _lines_holding(whole if repaired is lines else joined_texts(repaired), "#"):
+        commented[index] = commented[index]._replace(text=strip_comment(commented[index].text))
+    return commented
 
 
 def _repair_question_marks(lines: List[Line]) -> List[Line]:
