@@ -445,7 +445,7 @@ def _columns(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[
 
     def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Dict[str, str]:
         if len(text) > last and "|" not in text and probe(text) == spaces:
-            return dict(zip(names, map(str.rstrip, slices(text))))
+            return dict(zip(names, slices(text)))  # (cells keep their padding: each reader strips)
         return _positional_cells(text, roles)
 
     return cells
