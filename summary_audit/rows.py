@@ -155,8 +155,8 @@ def parse_block(block: Block) -> Summary:
     totals = _read_totals(totals_lines, findings)
     if totals is None:
         _table_cut_off(rows, findings, lines[-1].number)
-    return Summary(model_name=model_name, format=layout.format, start_line=lines[0].number,
-                   end_line=lines[-1].number, rows=tuple(rows), totals=totals,
+    return Summary(model_name=model_name, format=_generation_of(layout, header, rows),
+                   start_line=lines[0].number, end_line=lines[-1].number, rows=tuple(rows), totals=totals,
                    findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(gaps))
 
 
@@ -182,9 +182,9 @@ def _parse_headerless(block: Block) -> Summary:
     totals = _read_totals(totals_lines, findings)
     if totals is None:
         _table_cut_off(rows, findings, lines[-1].number)
-    return Summary(model_name=None, format=layout.format, start_line=lines[0].number, end_line=lines[-1].number,
-                   rows=tuple(rows), totals=totals, findings=tuple(findings), origin=block.origin,
-                   columns=layout.roles, gaps=(first,))
+    return Summary(model_name=None, format=_generation_of(layout, header, rows), start_line=lines[0].number,
+                   end_line=lines[-1].number, rows=tuple(rows), totals=totals, findings=tuple(findings),
+                   origin=block.origin, columns=layout.roles, gaps=(first,))
 
 
 def _header_from_rows(lines: Sequence[Line]) -> Line:
@@ -525,11 +525,11 @@ def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], del
     joined = joined_texts(body)
     rule = joined.find("__")
     if rule >= 0 and _rules_between_rows(body[joined.count("\n", 0, rule):], rows):
-        return "keras1" if _looks_keras1(header, rows) else "keras2"
+        return "keras2"  # (or keras1: told apart by the rows once read, `_generation_of`)
     if "Byte)" in joined or _has_wrapped_cells(rows) or \
             (header.text.startswith(" ") and any(_is_blank(line.text) for line in body)):
         return "keras2-wrapped"
-    return "keras1" if _looks_keras1(header, rows) else "keras2"
+    return "keras2"
 
 
 def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
@@ -546,19 +546,18 @@ def _rules_between_rows(lines: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
                for line in lines)
 
 
-def _looks_keras1(header: Line, rows: Sequence[_RawRow]) -> bool:
-    """Keras 1 printed `Connected to` for Sequential models too, and used its own class names."""
-    if "Connected" not in header.text:
-        return False
-    types = re.findall(r"\((\w+)\)", _column_text(rows, "layer"))
-    return any(REGISTRY.is_legacy_spelling(name) for name in dict.fromkeys(types)) or \
-        bool(re.search(r"_input_\d+\[\d+\]\[\d+\]", _column_text(rows, "connected")))
+def _generation_of(layout: _Layout, header: Line, rows: Sequence[Row]) -> Format:
+    """The layout's generation, Keras 1 told from Keras 2 by the rows read: Keras 1 printed
+    `Connected to` for Sequential models too, used its own class names, and named an input
+    after its first layer (`convolution2d_input_1[0][0]`)."""
+    if layout.format != "keras2" or "Connected" not in header.text:
+        return layout.format
+    legacy = any(REGISTRY.is_legacy_spelling(name) for name in {row.type for row in rows})
+    links = " ".join([ref.text for row in rows for ref in row.inbound])
+    return "keras1" if legacy or KERAS1_INPUT_LINK.search(links) else "keras2"
 
 
-def _column_text(rows: Sequence[_RawRow], role: str) -> str:
-    """A column's cells down the table, joined (a row left whole gives its whole text)."""
-    return " ".join([" ".join(row.pieces(role) or [row.text]) if row.wrapped else row.cells.get(role, row.text)
-                     for row in rows])
+KERAS1_INPUT_LINK = re.compile(r"_input_\d+\[\d+\]\[\d+\]")
 
 
 # ---- cells → rows -------------------------------------------------------------------------------
