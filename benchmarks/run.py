@@ -263,6 +263,10 @@ HOSTILE: Dict[str, Callable[[int], str]] = {
     "unclosed brackets": lambda n: _header() + "x (Dense) " + "[(" * (n // 2) + " 5\n",
     "many commas": lambda n: _header() + "x (Dense) (" + "," * n + ") 5\nTotal params: 5\n",
     "random junk": lambda n: (("?_( [' ..." * (n // 10 + 1))[:n] + "\nLayer (type)  Output Shape  Param #\n"),
+    # totals under lines that may be rows, again and again, and no header: each reaches back
+    "headerless totals": lambda n: "x (1\nTotal params: 1 (4.00 B)\n" * (n // 30),
+    "headerless rows": lambda n: ("d1 (Dense) (None, 3) 12\nd2 (Dense) (None, 3) 12\nd3 (Dense) (None, 3) 12\n"
+                                  "Total params: 36\n") * (n // 89),
 }
 
 

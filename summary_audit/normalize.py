@@ -507,18 +507,20 @@ def _headerless_spans(lines: Sequence[Line], spans: Sequence[Tuple[int, int]]) -
     found: List[Tuple[int, int]] = []
     bounds = [0] + [i for span in spans for i in span] + [len(lines)]
     for low, high in zip(bounds[::2], bounds[1::2]):
-        i = low
+        i = floor = low  # (no reaching back above `floor`: what a totals line or a table ended)
         while i < high:
             text = lines[i].text
             if "params" in text and TOTALS_LINE.search(text):
-                start = _rows_above(lines, i, low)
+                start = _rows_above(lines, i, floor)
                 end = _block_end(lines, start - 1, high) if start < i else i + 1
                 if start < i < end and any(_may_be_row(lines[k].text) for k in range(start, i)):
                     found.append((start, end))
+                floor = max(end, i + 1)
             elif len(text) <= MAX_ROW_LIKE and ROW_LIKE.match(text):
                 end, rows = _row_run(lines, i, high)
                 if rows >= 3 and end > i:
                     found.append((i, end))
+                    floor = end
             else:
                 end = i + 1
             i = max(end, i + 1)
@@ -643,10 +645,18 @@ def joined_texts(lines: Sequence[Line]) -> str:
 
 
 def _first_holding(lines: Sequence[Line], start: int, limit: int, words: Sequence[str]) -> int:
-    """The first line from `start` that holds one of `words` (`limit` if none)."""
-    joined = joined_texts(lines[start:limit])
-    found = [position for position in map(joined.find, words) if position >= 0]
-    return start + joined.count("\n", 0, min(found)) if found else limit
+    """The first line from `start` that holds one of `words` (`limit` if none). Searched a
+    stretch at a time, each twice the last: what is near costs little (headerless tables
+    one after another would otherwise each join the rest of the page), a long table O(n)."""
+    stretch = 64
+    while start < limit:
+        stop = min(limit, start + stretch)
+        joined = joined_texts(lines[start:stop])
+        found = [position for position in map(joined.find, words) if position >= 0]
+        if found:
+            return start + joined.count("\n", 0, min(found))
+        start, stretch = stop, stretch * 2
+    return limit
 
 
 def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:

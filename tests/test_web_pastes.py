@@ -530,3 +530,14 @@ def test_underscores_for_empty_cells_in_a_markdown_table() -> None:
     audit = audit_of(text)
     assert [ref.layer for ref in audit.rows[2].row.inbound] == ["in_0", "in_1"]
     assert [r.status for r in audit.rows] == ["ok"] * 4 and audit.status == "ok"
+
+
+def test_headerless_tables_one_after_another_stay_apart() -> None:
+    """Each set of totals takes the rows above it up to the totals before: no table reaches
+    back into the one above (nor does the search, which kept long pages linear)."""
+    unit = ("d1 (Dense) (None, 3) 12\nd2 (Dense) (None, 3) 12\nd3 (Dense) (None, 3) 12\n"
+            "Total params: 36\nTrainable params: 36\nNon-trainable params: 0\n")
+    document = summary_audit.parse("x (1\nTotal params: 1 (4.00 B)\n" + unit * 3)
+    assert [len(s.rows) for s in document.summaries] == [3, 3, 3]
+    assert [s.start_line for s in document.summaries] == [3, 9, 15]
+    assert all(summary_audit.audit(s).status == "ok" for s in document.summaries)
