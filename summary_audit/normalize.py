@@ -585,9 +585,15 @@ def _rows_above(lines: Sequence[Line], totals: int, floor: int) -> int:
     return start
 
 
+def may_hold_a_row(text: str) -> bool:
+    """A row holds its count: a line without a digit is not given to the grammar (a page of
+    words under a squeezed header would cost a parse a line)."""
+    return any(ch.isdigit() for ch in text)
+
+
 def _may_be_row(text: str) -> bool:
     """A row holds a number (its count) and a parenthesis (its type or its shape)."""
-    return "(" in text and any(ch.isdigit() for ch in text)
+    return "(" in text and may_hold_a_row(text)
 
 
 def _is_header(text: str) -> bool:

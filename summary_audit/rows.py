@@ -18,7 +18,7 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
 from .layers import REGISTRY
 from .model import Document, Finding, Format, Inbound, OutputShape, ReadError, Row, Summary, Totals, record
 from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
-                        document_lines, joined_texts,
+                        document_lines, joined_texts, may_hold_a_row,
                         find_blocks, is_rule_line)
 from .speed import paused_gc
 
@@ -241,7 +241,7 @@ def _skip_header_continuation(lines: Sequence[Line], header_index: int) -> int:
     for i in range(header_index + 1, min(header_index + 4, len(lines))):
         if is_rule_line(lines[i].text):
             return i + 1
-        if _may_hold_a_row(lines[i].text):
+        if may_hold_a_row(lines[i].text):
             break
     return header_index + 1
 
@@ -572,15 +572,14 @@ def _read_rows(raw_rows: List[_RawRow], layout: _Layout, findings: List[Finding]
     keep, take = rows.append, pending.pop
     while pending:
         raw = take()
-        try:  # the common row, read here without a call more
-            keep(_row_from_cells(raw, layout, findings))
-        except (CellError, _NoCells):
-            rows.extend(_read_row(raw, layout, findings))
+        if raw.cells:
+            try:  # the common row, read here without a call more
+                keep(_row_from_cells(raw, layout, findings))
+                continue
+            except CellError:
+                pass  # (read again below: its error, or the whole line as a stream)
+        rows.extend(_read_row(raw, layout, findings))
     return rows
-
-
-class _NoCells(Exception):
-    """A row left whole (no columns to cut it at): the stream reader's."""
 
 
 def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Row]:
@@ -597,7 +596,7 @@ def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Ro
     if stream is not None:
         return stream
     text = raw.text.strip()
-    if not _may_hold_a_row(text):
+    if not may_hold_a_row(text):
         findings.append(Finding("error", raw.line, "bad-row", f"column 1: cannot read as a layer row: no Param # "
                                                               f"count in {text[:60]!r}"))
         return []
@@ -609,17 +608,11 @@ def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Ro
     return []
 
 
-def _may_hold_a_row(text: str) -> bool:
-    """A row holds its count: a line without a digit is not given to the grammar (a page of
-    words under a squeezed header would cost a parse a line)."""
-    return any(ch.isdigit() for ch in text)
-
-
 def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
     text = DELIMITERS.sub(" ", raw.text).strip()
     if not text:
         return []
-    if not _may_hold_a_row(text):
+    if not may_hold_a_row(text):
         return None
     try:
         parsed: List[StreamRow] = parse_cell("rows", text)
@@ -633,8 +626,6 @@ def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> R
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
     cells = raw.cells
-    if not cells:
-        raise _NoCells
     if raw.wrapped is not None:
         cells = raw.joined_cells(layout.joiner)
     layer_text, shape_text, params_text = cells.get("layer", ""), cells.get("shape", ""), cells.get("params", "")
