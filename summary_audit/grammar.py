@@ -10,7 +10,7 @@ are memoized per (start symbol, text).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 import re
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
@@ -359,17 +359,35 @@ ONE_LINK = re.compile(r"(?P<open>\[[ \t\f\r\n]*')?(?P<ref>(?P<name>[^\s()\[\],'\
 
 
 def read_connected_cell(text: str) -> Tuple[Inbound, ...]:
-    """`parse_cell("connected_cell", text)`, a cell of one plain reference read at once."""
+    """`parse_cell("connected_cell", text)`, a cell of one plain reference read at once: the
+    commonest of all (`name[0][0]`, `['name[0][0]']`, with a plain identifier) without a
+    regular expression."""
+    ref = text[2:-2] if text[:2] == "['" and text[-2:] == "']" else text
+    name, _, indexes = ref.partition("[")
+    if indexes == "0][0]" and name.isidentifier():
+        return (_NEW_INBOUND((name, 0, 0, ref)),)
     match = ONE_LINK.fullmatch(text)
     if match is not None:
-        ref, name, node, tensor = match.group("ref", "name", "node", "tensor")
-        return (Inbound(name, int(node), int(tensor), ref),)
+        _, ref, name, node, tensor = match.groups()
+        return (_NEW_INBOUND((name, int(node), int(tensor), ref)),)
     return parse_cell("connected_cell", text)  # type: ignore[no-any-return]
+
+
+#: `Inbound(...)` from a tuple of its four fields, made in C.
+_NEW_INBOUND = partial(tuple.__new__, Inbound)
 
 
 def layer_cell_parts(text: str) -> Tuple[Optional[str], Optional[str], bool]:
     """`parse_cell("layer_cell", text)` as (name, type, type_cut), the fast path tried first:
-    a layer cell (a name) is never memoized, and a long table's rows need no `LayerCell`."""
+    a layer cell (a name) is never memoized, and a long table's rows need no `LayerCell`.
+    `name (Type)` or `name (Typ` cut, both plain identifiers, are read without a regular
+    expression (the commonest cell of all)."""
+    name, paren, rest = text.partition(" (")
+    if paren:
+        closed = rest[-1:] == ")"
+        typ = rest[:-1] if closed else rest
+        if typ.isidentifier() and typ[0] in TYPE_STARTS and name.isidentifier():
+            return name, typ, not closed
     paths = _FAST.get("layer_cell") or _load_fast("layer_cell")
     if len(paths) == 1:
         match = paths[0][0].fullmatch(text)
@@ -377,6 +395,10 @@ def layer_cell_parts(text: str) -> Tuple[Optional[str], Optional[str], bool]:
             return _layer_parts(match)
     cell = parse_cell("layer_cell", text)
     return cell.name, cell.type, cell.type_cut
+
+
+#: what the grammar's TYPE begins with.
+TYPE_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
 def read_shape_cell(text: str) -> ShapeCell:

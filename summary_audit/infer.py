@@ -103,7 +103,9 @@ def _infer(summary: Summary, data_format: str) -> Inference:
                 if result.exact:
                     break
                 result = _infer_row(summary, index, row, inputs, data_format)
-        record(index, sources, result.input_shapes, _flowing_output(row, result))
+        printed = row.output_shape  # (`_flowing_output`'s common case without its call: a long table)
+        output = printed if isinstance(printed, tuple) and not row.shape_cut else _flowing_output(row, result)
+        record(index, sources, result.input_shapes, output)
         keep(result)
     explained = sum(1 for r in results if r.exact)
     _blame_input_rows(summary, results, flow.sources, data_format)
@@ -319,7 +321,7 @@ class _ShapeFlow:
     def _chained(self, index: int, row: Row) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
         """A row without `Connected to` reads the row above at its depth, or the input of the
         nested model it opens."""
-        if _is_input_layer(row):
+        if row.layer_class == "InputLayer" or row.type == "InputLayer":  # (`_is_input_layer`, inlined)
             return [()], ()
         if index in self._after_gap:
             return [()], ()

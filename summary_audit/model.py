@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
 from reprlib import recursive_repr
-from typing import Any, Callable, Literal, Mapping, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Literal, Mapping, NamedTuple, Optional, Tuple, Type, TypeVar, Union
 
 Dim = Optional[int]
 Shape = Tuple[Dim, ...]
@@ -84,37 +84,19 @@ def record(cls: Type[T]) -> Type[T]:
     return cls
 
 
-def renewed(instance: T, **changes: Any) -> T:
-    """`dataclasses.replace` for a record, without running `__init__` again (a long table
-    copies one a row): its fields, some changed. (The copy's dict still shares its class's
-    keys: measured on Python 3.9 to 3.13.)"""
-    copy = object.__new__(type(instance))
-    state = copy.__dict__
-    state.update(instance.__dict__)
-    state.update(changes)
-    return copy
-
-
 def is_multi(shape: OutputShape) -> bool:
     """True for a tuple of shapes (several outputs) rather than one shape."""
     return isinstance(shape, tuple) and bool(shape) and isinstance(shape[0], tuple)
 
 
-@record
-class Inbound:
-    """One `Connected to` entry: ``lstm[0][1]`` is layer ``lstm``, node 0, tensor 1."""
+class Inbound(NamedTuple):
+    """One `Connected to` entry: ``lstm[0][1]`` is layer ``lstm``, node 0, tensor 1. (A named
+    tuple: a functional table reads one a row, and a tuple is made in C.)"""
 
     layer: str
     node: Optional[int] = None
     tensor: Optional[int] = None
     text: str = ""
-
-    def __init__(self, layer: str, node: Optional[int] = None, tensor: Optional[int] = None, text: str = "") -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["layer"] = layer
-        state["node"] = node
-        state["tensor"] = tensor
-        state["text"] = text
 
 
 @record

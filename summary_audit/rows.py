@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
@@ -30,6 +30,12 @@ COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
     ("connected", re.compile(r"Connected\s*to|Connected")),
     ("trainable", re.compile(r"Trai\w*…?|Tr…")),
 )
+#: the roles in the order every header names them (`COLUMN_TITLES`): a line's cells are cut
+#: into a tuple of this order, "" for a column the table lacks.
+ROLES: Tuple[str, ...] = tuple(role for role, _ in COLUMN_TITLES)
+LAYER, SHAPE, PARAMS, CONNECTED, TRAINABLE = range(len(ROLES))
+#: the cells of a line that are not cut into columns (read whole, or not a row).
+NO_CELLS: Tuple[str, ...] = ()
 CELL_START = {"layer": "layer_cell", "shape": "shape_cell", "params": "params_cell",
               "connected": "connected_cell", "trainable": "trainable_cell"}
 DELIMITERS = re.compile(r"[┃│|]")
@@ -41,37 +47,37 @@ NEST_INDENT = re.compile(r"^(\s*)└")
 
 class _RawRow:
     """A row's cell texts as cut from its lines, before the grammar reads them (slots: a long
-    table holds one a row at once)."""
+    table holds one a row at once). Cells are tuples in `ROLES` order (a dict a line cost
+    more than cutting it)."""
 
     __slots__ = ("line", "end_line", "cells", "wrapped", "depth", "text", "foreign")
 
-    def __init__(self, line: int, end_line: int, cells: Dict[str, str], depth: int = 0, text: str = "",
+    def __init__(self, line: int, end_line: int, cells: Tuple[str, ...], depth: int = 0, text: str = "",
                  foreign: bool = False) -> None:
         self.line = line
         self.end_line = end_line
-        #: role → the cell on the row's first line.
+        #: the cells on the row's first line, in `ROLES` order (NO_CELLS: read whole).
         self.cells = cells
-        #: role → the pieces of the cell wrapped onto the lines below (most rows have none).
-        self.wrapped: Optional[Dict[str, List[str]]] = None
+        #: role index → the pieces of the cell wrapped onto the lines below (most rows have none).
+        self.wrapped: Optional[Dict[int, List[str]]] = None
         self.depth = depth
         self.text = text
         #: a line that fits no row: prose after a cut-off table, or a damaged row inside one.
         self.foreign = foreign
 
-    def pieces(self, role: str) -> List[str]:
-        """A cell's pieces, line by line; [] for a column the table lacks."""
-        first = self.cells.get(role)
-        below = self.wrapped.get(role, []) if self.wrapped else []
-        return below if first is None else [first] + below
+    def last_piece(self, role: int) -> str:
+        """A cell's last piece: on the last line that held some of it."""
+        below = self.wrapped.get(role) if self.wrapped else None
+        return below[-1] if below else self.cells[role]
 
-    def joined_cells(self, joiner: str) -> Dict[str, str]:
+    def joined_cells(self, joiner: str) -> Tuple[str, ...]:
         """Every cell's text, its wrapped pieces joined."""
         if not self.wrapped:
             return self.cells
-        cells = dict(self.cells)
+        cells = list(self.cells)
         for role, below in self.wrapped.items():
-            cells[role] = _join([cells.get(role, "")] + below, joiner)
-        return cells
+            cells[role] = _join(cells[role], below, joiner)
+        return tuple(cells)
 
 
 @record
@@ -149,15 +155,15 @@ def parse_block(block: Block) -> Summary:
     model_name = _model_name(lines[:header_index])
     body_start = _skip_header_continuation(lines, header_index)
     findings: List[Finding] = []
-    raw_rows, totals_lines, gaps = _cut_rows(lines[body_start:], header, findings)
-    layout = _layout(header, lines[body_start:], raw_rows)
-    rows = _read_rows(raw_rows, layout, findings)
-    totals = _read_totals(totals_lines, findings)
+    cut = _cut_rows(lines[body_start:], header, findings)
+    layout = _layout(header, lines[body_start:], cut)
+    rows = _read_rows(cut.rows, layout, findings)
+    totals = _read_totals(cut.totals, findings)
     if totals is None:
         _table_cut_off(rows, findings, lines[-1].number)
     return Summary(model_name=model_name, format=_generation_of(layout, header, rows),
                    start_line=lines[0].number, end_line=lines[-1].number, rows=tuple(rows), totals=totals,
-                   findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(gaps))
+                   findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(cut.gaps))
 
 
 def _parse_headerless(block: Block) -> Summary:
@@ -168,9 +174,9 @@ def _parse_headerless(block: Block) -> Summary:
     lines = list(block.lines)
     header = _header_from_rows(lines)
     findings: List[Finding] = []
-    raw_rows, totals_lines, _ = _cut_rows(lines, header, findings)
-    layout = _layout(header, lines, raw_rows)
-    rows = _read_rows(raw_rows, layout, findings)
+    cut = _cut_rows(lines, header, findings)
+    layout = _layout(header, lines, cut)
+    rows = _read_rows(cut.rows, layout, findings)
     if not rows:
         raise SummaryAuditError("found rows or totals but no header line ('Layer (type)  Output Shape  Param #'), and "
                                 "no line above them reads as a row", lines[0].number, 1)
@@ -179,7 +185,7 @@ def _parse_headerless(block: Block) -> Summary:
                    if f.code == "bad-row" and (f.line or 0) < first else f for f in findings]
     findings.insert(0, Finding("warning", first, "no-header",
                                "no header line: the table is quoted from this row down; rows above it are missing"))
-    totals = _read_totals(totals_lines, findings)
+    totals = _read_totals(cut.totals, findings)
     if totals is None:
         _table_cut_off(rows, findings, lines[-1].number)
     return Summary(model_name=None, format=_generation_of(layout, header, rows), start_line=lines[0].number,
@@ -294,8 +300,18 @@ def _titles_run_together(header: Line) -> bool:
     return False
 
 
-def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
-              ) -> Tuple[List[_RawRow], List[Line], List[int]]:
+class _Cut(NamedTuple):
+    """A table body's lines grouped: its rows, its totals lines, where rows were left out."""
+
+    rows: List[_RawRow]
+    totals: List[Line]
+    gaps: List[int]
+    #: the first line after the first row's that begins with a `__` rule (Keras 2 draws one
+    #: between rows, tf_keras none): what tells the two layouts apart (`_generation`).
+    first_rule: Optional[int]
+
+
+def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]) -> _Cut:
     """Group the body's lines into rows (a row starts where its Param # cell is filled); and
     the lines where the paste left rows out (`...`)."""
     roles = _header_roles(header)
@@ -307,6 +323,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
     separated = True  # a wrapped row's next lines follow it directly, before any rule
     marks: Dict[str, str] = {}  # line text → its kind, for lines that are not rows (rules repeat)
     collapsed = header.collapsed
+    first_rule: Optional[int] = None
     for line in body:
         text = line.text
         if "params" in text and TOTALS_LINE.search(text):
@@ -319,9 +336,14 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
             if kind is not None:
                 marks[text] = kind
+            elif head == "_" and first_rule is None and rows and text.strip().startswith("__"):
+                first_rule = line.number  # (a row whose name begins with `__`: read as the rule check always did)
         if kind is not None:
             separated = True
-            if kind == "comment":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
+            if kind == "separator":
+                if first_rule is None and rows and "__" in text and text.strip().startswith("__"):
+                    first_rule = line.number
+            elif kind == "comment":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
                 findings.append(Finding("info", line.number, "text-ignored", f"comment line ignored: {text.strip()!r}"))
             elif kind == "elision":
                 gaps.append(line.number)
@@ -331,9 +353,9 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
             continue
         if line.collapsed or collapsed:
             if rows and not rows[-1].cells and LINKS_ONLY.fullmatch(text):
-                _continue_row(rows[-1], {}, line)  # a row's next reference, on a line of its own
+                _continue_row(rows[-1], NO_CELLS, line)  # a row's next reference, on a line of its own
             else:
-                rows.append(_RawRow(line.number, line.number, {}, text=text))
+                rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text))
             continue
         cells = cut(text, roles)
         if cells is not None and _starts_row(cells, rows, separated or delimited):
@@ -343,10 +365,10 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]
         elif cells is not None and rows and not separated and not rows[-1].foreign:
             _continue_row(rows[-1], cells, line)
         else:
-            rows.append(_RawRow(line.number, line.number, {}, text=text, foreign=True))
+            rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text, foreign=True))
     while rows and rows[-1].foreign and not totals and not all(row.foreign for row in rows):
         rows.pop()  # prose after a table cut off before its totals (not every line: those are read whole)
-    return rows, totals, gaps
+    return _Cut(rows, totals, gaps, first_rule)
 
 
 #: what a line that is not a row can begin with (after spaces and bars): rules, fences,
@@ -377,16 +399,15 @@ def is_elision(text: str) -> bool:
 ELLIPSES = frozenset({"…", "[...]", "(...)", "[…]", "(…)", "<...>"})
 
 
-def _starts_row(cells: Dict[str, str], rows: Sequence[_RawRow], separated: bool) -> bool:
+def _starts_row(cells: Tuple[str, ...], rows: Sequence[_RawRow], separated: bool) -> bool:
     """A row starts with its name and its Param #. Without a rule or blank line before it, a
     line with both may still continue the row above: tf_keras wraps long counts too
     (`15360` / `0`), under a type cut mid-word (`block_14_expand (Co` / `nv2D)`)."""
-    if not (cells.get("params", "").strip() and cells.get("layer", "").strip()):
+    if not (cells[PARAMS].strip() and cells[LAYER].strip()):
         return False
     if separated or not rows or rows[-1].foreign or not rows[-1].cells:
         return True
-    layer = rows[-1].pieces("layer")
-    return bool(layer) and layer[-1].rstrip().endswith(")")
+    return rows[-1].last_piece(LAYER).rstrip().endswith(")")
 
 
 def _frame_depth(text: str) -> int:
@@ -395,25 +416,29 @@ def _frame_depth(text: str) -> int:
     return text[:len(text) - len(text.lstrip("| "))].count("|")
 
 
-def _continue_row(row: _RawRow, cells: Dict[str, str], line: Line) -> None:
+def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
     if not row.cells:  # the row was left to the stream reader: keep its text whole
         row.text += " " + line.text
         row.end_line = line.number
         return
     wrapped = row.wrapped if row.wrapped is not None else {}
-    for role, cell in cells.items():
-        if cell.strip():
+    for role, cell in enumerate(cells):
+        if cell and not cell.isspace():
             wrapped.setdefault(role, []).append(cell)
     row.wrapped = wrapped or None
     row.end_line = line.number
 
 
-def _bars(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[str, int]]], Optional[Dict[str, str]]]:
+Cutter = Callable[[str, Sequence[Tuple[str, int]]], Optional[Tuple[str, ...]]]
+
+
+def _bars(roles: Sequence[Tuple[str, int]]) -> Cutter:
     """The cells of a box or markdown table's line, cut at its bars, for one header's columns
     (None for a line with another number of cells)."""
     names = [role for role, _ in roles]
+    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
 
-    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Optional[Dict[str, str]]:
+    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Optional[Tuple[str, ...]]:
         stripped = text.strip()
         # a box table draws with `│` alone: a plain split, not the regular expression, for its rows
         pieces = DELIMITERS.split(stripped) if "|" in stripped or "┃" in stripped else stripped.split("│")
@@ -425,12 +450,13 @@ def _bars(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[str
             return None
         if " _" in stripped and (" _ " in text or text.rstrip(" |").endswith(" _")):
             pieces = ["" if piece.strip() == "_" else piece for piece in pieces]  # `_` for an empty cell
-        return dict(zip(names, pieces))
+        pieces.append("")  # (what a column the table lacks reads)
+        return in_role_order(pieces)  # type: ignore[no-any-return]
 
     return cells
 
 
-def _columns(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[str, int]]], Dict[str, str]]:
+def _columns(roles: Sequence[Tuple[str, int]]) -> Cutter:
     """`_positional_cells` for one header's columns, with a shortcut for the common line: one
     reaching past the last column start, with spaces before every column start and in the
     header's own margin, and no frame. Its cells are then plain slices, cut and checked in C
@@ -440,13 +466,16 @@ def _columns(roles: Sequence[Tuple[str, int]]) -> Callable[[str, Sequence[Tuple[
     blanks = list(range(starts[0])) + [start - 1 for start in starts[1:]]
     probe = itemgetter(*blanks)
     spaces: Union[str, Tuple[str, ...]] = " " if len(blanks) == 1 else (" ",) * len(blanks)
-    slices = itemgetter(*(slice(a, b) for a, b in zip(starts, starts[1:] + [None])))
+    bounds = dict(zip(names, zip(starts, starts[1:] + [None])))
+    # (a column the table lacks: an empty slice)
+    slices = itemgetter(*(slice(*bounds[role]) if role in bounds else slice(0, 0) for role in ROLES))
     last = starts[-1]
 
-    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Dict[str, str]:
+    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Tuple[str, ...]:
         if len(text) > last and "|" not in text and probe(text) == spaces:
-            return dict(zip(names, slices(text)))  # (cells keep their padding: each reader strips)
-        return _positional_cells(text, roles)
+            return slices(text)  # type: ignore[no-any-return]  # (cells keep their padding: each reader strips)
+        cut = _positional_cells(text, roles)
+        return tuple([cut.get(role, "") for role in ROLES])
 
     return cells
 
@@ -512,38 +541,27 @@ def _snap(text: str, boundary: int) -> int:
 # ---- the layout's generation ---------------------------------------------------------------------
 
 
-def _layout(header: Line, body: Sequence[Line], rows: Sequence[_RawRow]) -> _Layout:
+def _layout(header: Line, body: Sequence[Line], cut: _Cut) -> _Layout:
     roles = tuple(role for role, _ in _header_roles(header))
     delimited = _is_delimited(header)
-    return _Layout(format=_generation(header, body, rows, delimited), delimited=delimited,
+    return _Layout(format=_generation(header, body, cut, delimited), delimited=delimited,
                    roles=roles)
 
 
-def _generation(header: Line, body: Sequence[Line], rows: Sequence[_RawRow], delimited: bool) -> Format:
+def _generation(header: Line, body: Sequence[Line], cut: _Cut, delimited: bool) -> Format:
     if delimited:
         return "keras3" if BOX_CHARS & set(header.text) else "unknown"
-    joined = joined_texts(body)
-    rule = joined.find("__")
-    if rule >= 0 and _rules_between_rows(body[joined.count("\n", 0, rule):], rows):
-        return "keras2"  # (or keras1: told apart by the rows once read, `_generation_of`)
-    if "Byte)" in joined or _has_wrapped_cells(rows) or \
+    rows = cut.rows
+    if len(rows) >= 2 and cut.first_rule is not None and cut.first_rule < rows[-1].line:
+        return "keras2"  # a `____` rule between rows (or keras1: told apart by the rows once read, `_generation_of`)
+    if _has_wrapped_cells(rows) or "Byte)" in joined_texts(body) or \
             (header.text.startswith(" ") and any(_is_blank(line.text) for line in body)):
         return "keras2-wrapped"
     return "keras2"
 
 
 def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
-    return any(row.wrapped and ("layer" in row.wrapped or "shape" in row.wrapped) for row in rows)
-
-
-def _rules_between_rows(lines: Sequence[Line], rows: Sequence[_RawRow]) -> bool:
-    """A `____` rule between the first and the last row, among `lines` (the body from its
-    first line holding one)."""
-    if len(rows) < 2:
-        return False
-    first, last = rows[0].line, rows[-1].line
-    return any("__" in line.text and first < line.number < last and line.text.strip().startswith("__")
-               for line in lines)
+    return any(row.wrapped and (LAYER in row.wrapped or SHAPE in row.wrapped) for row in rows)
 
 
 def _generation_of(layout: _Layout, header: Line, rows: Sequence[Row]) -> Format:
@@ -625,11 +643,8 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
-    cells = raw.cells
-    if raw.wrapped is not None:
-        cells = raw.joined_cells(layout.joiner)
-    layer_text, shape_text, params_text = cells.get("layer", ""), cells.get("shape", ""), cells.get("params", "")
-    connected, trainable_text = cells.get("connected", ""), cells.get("trainable", "")
+    layer_text, shape_text, params_text, connected, trainable_text = \
+        raw.cells if raw.wrapped is None else raw.joined_cells(layout.joiner)
     depth = raw.depth
     if "└" in layer_text:
         indent = NEST_INDENT.match(layer_text)
@@ -644,7 +659,12 @@ def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> R
             _READINGS.clear()
         _READINGS[key] = reading
     connected = connected.strip()
-    inbound = _inbound_cell(connected, raw.line, findings) if connected else ()
+    inbound: Tuple[Inbound, ...] = ()
+    if connected:
+        try:
+            inbound = read_connected_cell(connected)
+        except CellError as error:
+            _bad_connected(error, raw.line, findings)
     name = name or ""
     printed, layer_class, output_shape, params, trainable, candidates, note, shape_cut = reading
     return Row(raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
@@ -684,24 +704,19 @@ def _one_shape(shape: OutputShape) -> OutputShape:
 NO_SHAPE = ShapeCell(shape=None, cut=False)
 
 
-def _inbound_cell(text: str, line: int, findings: List[Finding]) -> Tuple[Inbound, ...]:
-    """The `Connected to` cell; one a printer or a paste garbled costs the links, not the row
-    (its count and shape still check, and still add up)."""
-    try:
-        return read_connected_cell(text)
-    except CellError as error:
-        findings.append(Finding("warning", line, "bad-connected",
-                                f"Connected to not read (column {error.column + 1}: {error}): the row is read "
-                                f"as if it followed the row above"))
-        return ()
+def _bad_connected(error: CellError, line: int, findings: List[Finding]) -> None:
+    """A `Connected to` cell a printer or a paste garbled costs the links, not the row (its
+    count and shape still check, and still add up)."""
+    findings.append(Finding("warning", line, "bad-connected",
+                            f"Connected to not read (column {error.column + 1}: {error}): the row is read "
+                            f"as if it followed the row above"))
 
 
-def _join(pieces: Sequence[str], joiner: str) -> str:
-    if len(pieces) == 1:
-        return pieces[0]
+def _join(first: str, below: Sequence[str], joiner: str) -> str:
+    """A wrapped cell's first piece and the pieces below it, back together."""
     if joiner == " ":
-        return " ".join(piece.strip() for piece in pieces)
-    return pieces[0].rstrip() + "".join(piece.rstrip() for piece in pieces[1:])
+        return " ".join([first.strip(), *map(str.strip, below)])
+    return first.rstrip() + "".join(map(str.rstrip, below))
 
 
 def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: ParamsCell,

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
 from .layers.base import fmt
-from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, renewed
+from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
 from .report.common import shape_text
 from .speed import paused_gc
 
@@ -21,8 +21,7 @@ UNITS = ("B", "KB", "MB", "GB", "TB")
 def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
-    memo: Dict[Tuple, RowAudit] = {}
-    rows = tuple([_row_audit(row, result, findings, memo) for row, result in zip(summary.rows, inference.rows)])
+    rows = _row_audits(summary.rows, inference.rows, findings)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -31,22 +30,36 @@ def audit(summary: Summary) -> Audit:
 # ---- rows --------------------------------------------------------------------------------------
 
 
-def _row_audit(row: Row, result: RowInference, findings: List[Finding], memo: Dict[Tuple, RowAudit]) -> RowAudit:
-    """A row's audit. An exact row's audit depends on its row only through the `row` field, so
-    rows read alike (the same candidate, inputs, alternatives and class: a long table repeats
-    them) copy the first one's audit; the ids are safe keys while the inference holds them."""
-    best = result.best
-    if best is None or not result.exact or len(result.input_shapes) > 1:  # (several: a list in `inferred`)
-        return _new_row_audit(row, result, findings)
-    key = (id(best), id(result.alternatives), result.input_shapes, result.layer_class)
-    try:
-        cached = memo.get(key)
-    except TypeError:  # an unhashable shape (never from the parser)
-        return _new_row_audit(row, result, findings)
-    if cached is None:
-        cached = memo[key] = _new_row_audit(row, result, findings)
-        return cached
-    return renewed(cached, row=row)  # (its `inferred` is read-only: shared safely)
+def _row_audits(rows: Sequence[Row], results: Sequence[RowInference], findings: List[Finding]
+                ) -> Tuple[RowAudit, ...]:
+    """Every row's audit. An exact row's audit depends on its row only through the `row`
+    field, and rows read alike share one inference object (`infer._infer_row`'s memo: a long
+    table repeats them), so such rows copy the first one's audit; the ids are safe keys while
+    the inference holds its results."""
+    shared: Dict[int, RowAudit] = {}
+    audits: List[RowAudit] = []
+    keep, known = audits.append, shared.get
+    for row, result in zip(rows, results):
+        first = known(id(result))
+        if first is not None:
+            keep(_with_row(first, row))
+            continue
+        audit = _new_row_audit(row, result, findings)
+        if result.exact and result.best is not None and len(result.input_shapes) <= 1:
+            shared[id(result)] = audit  # (several inputs: a list in `inferred`, not shared)
+        keep(audit)
+    return tuple(audits)
+
+
+def _with_row(audit: RowAudit, row: Row) -> RowAudit:
+    """`dataclasses.replace(audit, row=row)` without running `__init__` again (a long table
+    copies one a row; the copy's dict still shares its class's keys, measured on Python 3.9
+    to 3.13). Its `inferred` is read-only: shared safely."""
+    copy = object.__new__(RowAudit)
+    state = copy.__dict__
+    state.update(audit.__dict__)
+    state["row"] = row
+    return copy
 
 
 def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:

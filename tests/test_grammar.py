@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from summary_audit.grammar import (ONE_LINK, CellError, complete_cut_shape, fast_paths, parse_cell, parse_with_grammar,
-                                   read_connected_cell)
+from summary_audit.grammar import (ONE_LINK, CellError, complete_cut_shape, fast_paths, layer_cell_parts, parse_cell,
+                                   parse_with_grammar, read_connected_cell)
 from summary_audit.model import Inbound
 
 
@@ -152,7 +152,9 @@ def test_one_link_shortcut_reads_as_the_grammar_does() -> None:
     shortcut_hits = 0
     texts = [_random_cell(rng, "connected_cell") for _ in range(400)] + [
         "['conv2d_0[0][0]']", "[ 'x[3][0]' ]", "input_1[0][0]", "['a[0][0]'", "a[0][0]'", "'a[0][0]'",
-        "['a[0][0]', 'b[0][0]']", "[\"a[0][0]\"]", "a…[0][0]", "a[0][0]…", "['a[0]']"]
+        "['a[0][0]', 'b[0][0]']", "[\"a[0][0]\"]", "a…[0][0]", "a[0][0]…", "['a[0]']",
+        "1a[0][0]", "слой_2[0][0]", "['слой_2[0][0]']", "a.b[0][0]", "['a[0][0]' ]", "a[0][0] ", "['[0][0]']",
+        "['a[0][0]']]", "[['a[0][0]']", "a[0][1]", "a[00][0]", "None[0][0]", "['x'][0][0]"]
     for text in texts:
         try:
             slow = parse_with_grammar("connected_cell", text)
@@ -165,6 +167,31 @@ def test_one_link_shortcut_reads_as_the_grammar_does() -> None:
         assert fast == slow, text
         shortcut_hits += ONE_LINK.fullmatch(text) is not None
     assert shortcut_hits > 10
+
+
+def test_layer_cell_shortcut_reads_as_the_grammar_does() -> None:
+    """`layer_cell_parts` reads `name (Type)` of plain identifiers without a regular
+    expression: whatever it reads, the grammar reads the same."""
+    rng = random.Random(13)
+    names = ["conv2d_1"] * 6 + ["слой", "1x", "a.b", "a-b", "a…", "x", "_", "dense (2", "a'b", "└ a", "α_β"]
+    types = ["Conv2D"] * 6 + ["Dense", "BatchNorm", "Conv2D…", "a.b", "1D", "Щ", "_x", "x)", "", " Dense"]
+    texts = [f"{rng.choice(names)}{rng.choice([' (', '(', '  (', ' ( '])}{rng.choice(types)}{rng.choice([')', '', ' )', '))'])}"
+             for _ in range(600)]
+    shortcut_hits = 0
+    for text in texts:
+        try:
+            cell = parse_with_grammar("layer_cell", text)
+            slow: object = (cell.name, cell.type, cell.type_cut)
+        except CellError:
+            slow = "error"
+        try:
+            fast: object = layer_cell_parts(text)
+        except CellError:
+            fast = "error"
+        assert fast == slow, text
+        name, paren, rest = text.partition(" (")
+        shortcut_hits += bool(paren) and name.isidentifier() and rest.rstrip(")").isidentifier()
+    assert shortcut_hits > 40
 
 
 READ_SEED = """
