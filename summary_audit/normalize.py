@@ -71,6 +71,14 @@ class Line(NamedTuple):
     collapsed: bool = False
 
 
+class Page(NamedTuple):
+    """A document's cleaned lines, and their texts joined by newlines (made once: what the
+    block finder searches through at C speed, and cuts each block's text from)."""
+
+    lines: List[Line]
+    text: str
+
+
 @record
 class Block:
     """The lines of one candidate table, from its `Model:` line (or header) to its totals."""
@@ -179,7 +187,7 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
     if HTML_HINT.search(text[:200000]):
         return list(_html_lines(raw)), "html"
     lines = list(map(_NEW_LINE, zip(count(1), raw, repeat(False))))
-    if '\\n"' in text and len(JSON_STRING_LINE.findall(text, 0, 200000)) >= 3:
+    if "\\" in text and '\\n"' in text and len(JSON_STRING_LINE.findall(text, 0, 200000)) >= 3:
         return _json_string_lines(lines), "notebook"
     return lines, None
 
@@ -300,7 +308,7 @@ def _html_lines(raw: Sequence[str]) -> Iterator[Line]:
 # ---- lines → cleaned lines ---------------------------------------------------------------------
 
 
-def clean_lines(lines: Iterable[Line]) -> List[Line]:
+def clean_lines(lines: Iterable[Line]) -> Page:
     """Space look-alikes to spaces, quote prefixes and line numbers off, collapsed tables split apart."""
     lines = _strip_line_numbers(list(lines))
     texts = list(map(_TEXT, lines))
@@ -309,9 +317,11 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
         lines = _strip_line_prefixes(lines)
         texts = list(map(_TEXT, lines))
         whole = "\n".join(texts)  # (what the checks below look at: the marks are gone, `#> ` among them)
-    if "\t" not in whole and ">" not in whole and "**" not in whole \
+    # (a word of two characters is looked for behind its first alone: a search for one
+    # character runs many times faster over a long text, and most pastes hold none)
+    if "\t" not in whole and ">" not in whole and ("*" not in whole or "**" not in whole) \
             and (whole.isascii() or not _has_space_like(whole)) and max(map(len, texts), default=0) <= 120:
-        return lines  # nothing below would change a line (checked at once over the whole text)
+        return Page(lines, whole)  # nothing below would change a line (checked at once over the whole text)
     cleaned: List[Line] = []
     for line in lines:
         text = line.text
@@ -328,7 +338,7 @@ def clean_lines(lines: Iterable[Line]) -> List[Line]:
             cleaned.extend(_expand_collapsed(Line(line.number, text, line.collapsed)))
         else:
             cleaned.append(line if text is line.text else Line(line.number, text, line.collapsed))
-    return cleaned
+    return Page(cleaned, joined_texts(cleaned))
 
 
 def _has_space_like(text: str) -> bool:
@@ -464,16 +474,21 @@ COMMENT_START = re.compile(r"\s#")
 # ---- cleaned lines → blocks ---------------------------------------------------------------------
 
 
-def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Block]:
+def find_blocks(page: Page, origin: Optional[str] = None) -> List[Block]:
     """Every stretch of lines that holds one table, each from its header to its totals."""
-    headers = [i for i in _lines_holding(joined_texts(lines), "Layer") if _is_header(lines[i].text)]
+    lines, text = page
+    headers = [(i, at) for i, at in _lines_holding(text, "Layer") if _is_header(lines[i].text)]
     blocks: List[Block] = []
     spans: List[Tuple[int, int]] = []
-    for k, header in enumerate(headers):
+    for k, (header, at) in enumerate(headers):
         start = _block_start(lines, header, blocks[-1] if blocks else None)
-        limit = headers[k + 1] if k + 1 < len(headers) else len(lines)
-        end = _block_end(lines, header, limit)
-        block_lines = repair_block(list(lines[start:end]))
+        limit, limit_at = headers[k + 1] if k + 1 < len(headers) else (len(lines), len(text) + 1)
+        first, first_at = _first_line_holding(text, header, at, limit, limit_at, BLOCK_END_WORDS)
+        end = _block_end(lines, header, limit, first)
+        # (the block's text is cut from the page's, not joined again)
+        start_at = _line_start(text, header, at, start)
+        end_at = limit_at if end == limit else _line_start(text, first, first_at, end)
+        block_lines = repair_block(list(lines[start:end]), text[start_at:end_at - 1])
         blocks.append(Block(lines=tuple(block_lines), origin=origin))
         spans.append((start, end))
     tails = [(span, Block(lines=tuple(repair_block(list(lines[span[0]:span[1]]))), origin=origin, headerless=True))
@@ -483,15 +498,16 @@ def find_blocks(lines: Sequence[Line], origin: Optional[str] = None) -> List[Blo
     return [block for _, block in sorted(list(zip(spans, blocks)) + tails, key=lambda item: item[0])]
 
 
-def _lines_holding(joined: str, word: str) -> List[int]:
-    """The indexes of the lines that hold `word`, found in the lines joined (`joined_texts`):
-    a long table holds its header's words, or a `#`, on one line or a few."""
-    found: List[int] = []
+def _lines_holding(joined: str, word: str) -> List[Tuple[int, int]]:
+    """The indexes of the lines that hold `word`, found in the lines joined (`joined_texts`),
+    and where each starts there: a long table holds its header's words, or a `#`, on one
+    line or a few."""
+    found: List[Tuple[int, int]] = []
     line, searched = 0, 0
     position = joined.find(word)
     while position >= 0:
         line += joined.count("\n", searched, position)
-        found.append(line)
+        found.append((line, joined.rfind("\n", 0, position) + 1))
         searched = joined.find("\n", position)
         if searched < 0:
             break
@@ -620,10 +636,13 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
     return start
 
 
-def _block_end(lines: Sequence[Line], header: int, limit: int) -> int:
-    """After the last totals line, or before the next table, a fence or a `Model:` line."""
+def _block_end(lines: Sequence[Line], header: int, limit: int, first: Optional[int] = None) -> int:
+    """After the last totals line, or before the next table, a fence or a `Model:` line
+    (`first`: the first line below the header holding one of `BLOCK_END_WORDS`, if known)."""
     seen_totals = False
-    for i in range(_first_holding(lines, header + 1, limit, BLOCK_END_WORDS), limit):
+    if first is None:
+        first = _first_holding(lines, header + 1, limit, BLOCK_END_WORDS)
+    for i in range(first, limit):
         text = lines[i].text
         if "params" in text and TOTALS_LINE.search(text):
             seen_totals = True
@@ -665,6 +684,32 @@ def _first_holding(lines: Sequence[Line], start: int, limit: int, words: Sequenc
     return limit
 
 
+def _first_line_holding(text: str, header: int, at: int, limit: int, limit_at: int, words: Sequence[str]
+                        ) -> Tuple[int, int]:
+    """`_first_holding` over a page's text: the first line below the header (whose line
+    starts at `at`) and above line `limit` (at `limit_at`) that holds one of `words`, and
+    where it starts; `(limit, limit_at)` if none does."""
+    below = text.find("\n", at) + 1
+    if not below or below >= limit_at:
+        return limit, limit_at
+    found = [position for position in (text.find(word, below, limit_at - 1) for word in words) if position >= 0]
+    if not found:
+        return limit, limit_at
+    position = min(found)
+    return header + 1 + text.count("\n", below, position), text.rfind("\n", 0, position) + 1
+
+
+def _line_start(text: str, known: int, known_at: int, index: int) -> int:
+    """Where line `index` starts in a page's text, stepped to from line `known` (starting at
+    `known_at`), a few lines away."""
+    at = known_at
+    for _ in range(index, known):
+        at = text.rfind("\n", 0, at - 1) + 1
+    for _ in range(known, index):
+        at = text.find("\n", at) + 1
+    return at
+
+
 def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
     """A fence closed too early (a page that put the box in a code block, its totals below)."""
     for i in range(start, min(start + 3, limit)):
@@ -677,11 +722,13 @@ def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
 # ---- per-block repairs -------------------------------------------------------------------------
 
 
-def repair_block(lines: List[Line]) -> List[Line]:
+def repair_block(lines: List[Line], whole: Optional[str] = None) -> List[Line]:
     """Undo damage that only shows across a whole table: `?` for spaces or box characters,
-    hard wraps at a terminal's width, inline comments."""
-    whole = joined_texts(lines)
-    repaired = _repair_question_marks(lines) if "??" in whole else lines
+    hard wraps at a terminal's width, inline comments (`whole`: the lines' texts joined, if
+    known)."""
+    if whole is None:
+        whole = joined_texts(lines)
+    repaired = _repair_question_marks(lines) if "?" in whole and "??" in whole else lines
     repaired = _undo_double_spacing(repaired)
     if _may_be_hard_wrapped(joined_texts(repaired[:HARD_WRAP_PROBE])):
         repaired = _rejoin_hard_wraps(repaired)
@@ -689,7 +736,7 @@ def repair_block(lines: List[Line]) -> List[Line]:
         return list(repaired)
     # only the lines holding a `#` (a table's header, `Param #`, often alone) are looked at
     commented = list(repaired)
-    for index in _lines_holding(whole if repaired is lines else joined_texts(repaired), "#"):
+    for index, _ in _lines_holding(whole if repaired is lines else joined_texts(repaired), "#"):
         commented[index] = commented[index]._replace(text=strip_comment(commented[index].text))
     return commented
 

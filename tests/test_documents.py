@@ -100,3 +100,27 @@ def test_a_header_without_a_param_column_is_a_located_error_not_a_crash() -> Non
     assert document.summaries == ()
     [error] = document.errors
     assert error.line == 2 and "Param #" in error.message
+
+
+def test_each_block_is_repaired_with_its_own_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block finder cuts each block's text out of the page's rather than joining its
+    lines again: what the repairs look through must be exactly the block's lines joined,
+    whatever stands around the tables (prose, several tables, a headerless tail, CRLF)."""
+    from summary_audit import normalize
+
+    seen = []
+    repair = normalize.repair_block
+
+    def checked(lines, whole=None):  # type: ignore[no-untyped-def]
+        if whole is not None:
+            assert whole == normalize.joined_texts(lines)
+            seen.append(len(lines))
+        return repair(lines, whole)
+
+    monkeypatch.setattr(normalize, "repair_block", checked)
+    pages = sorted(FIXTURES.rglob("*.txt")) + sorted(FIXTURES.rglob("*.md"))
+    for path in pages:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for variant in (text, "intro\n\n" + text + "\nmore prose\n" + text, text.replace("\n", "\r\n")):
+            summary_audit.parse(variant)
+    assert len(seen) > len(pages)
