@@ -10,6 +10,7 @@ once as channels_last and, if that leaves rows unexplained, once as channels_fir
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
@@ -107,9 +108,13 @@ def _infer(summary: Summary, data_format: str) -> Inference:
         output = printed if isinstance(printed, tuple) and not row.shape_cut else _flowing_output(row, result)
         record(index, sources, result.input_shapes, output)
         keep(result)
-    explained = sum(1 for r in results if r.exact)
-    _blame_input_rows(summary, results, flow.sources, data_format)
+    explained = sum(map(_EXACT, results))
+    if explained < len(results):  # (blame falls only on rows read inexactly, and their inputs)
+        _blame_input_rows(summary, results, flow.sources, data_format)
     return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results), explained)
+
+
+_EXACT = attrgetter("exact")
 
 
 def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Dict[int, Tuple[int, ...]],

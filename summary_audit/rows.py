@@ -358,7 +358,9 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]) -> _C
                 rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text))
             continue
         cells = cut(text, roles)
-        if cells is not None and _starts_row(cells, rows, separated or delimited):
+        # (a row starts with its name and its Param #: `_starts_row`, its first test inlined)
+        if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
+                (separated or delimited or _starts_row(rows)):
             rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else _frame_depth(text), text))
             separated = False
@@ -399,15 +401,14 @@ def is_elision(text: str) -> bool:
 ELLIPSES = frozenset({"…", "[...]", "(...)", "[…]", "(…)", "<...>"})
 
 
-def _starts_row(cells: Tuple[str, ...], rows: Sequence[_RawRow], separated: bool) -> bool:
-    """A row starts with its name and its Param #. Without a rule or blank line before it, a
-    line with both may still continue the row above: tf_keras wraps long counts too
-    (`15360` / `0`), under a type cut mid-word (`block_14_expand (Co` / `nv2D)`)."""
-    if not (cells[PARAMS].strip() and cells[LAYER].strip()):
-        return False
-    if separated or not rows or rows[-1].foreign or not rows[-1].cells:
+def _starts_row(rows: Sequence[_RawRow]) -> bool:
+    """A line with a name and a Param # right below a row (no rule or blank line between)
+    starts a row of its own, unless it continues the row above: tf_keras wraps long counts
+    too (`15360` / `0`), under a type cut mid-word (`block_14_expand (Co` / `nv2D)`)."""
+    if not rows or rows[-1].foreign or not rows[-1].cells:
         return True
     return rows[-1].last_piece(LAYER).rstrip().endswith(")")
+
 
 
 def _frame_depth(text: str) -> int:
