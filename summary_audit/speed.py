@@ -13,10 +13,11 @@ def paused_gc() -> Iterator[None]:
     few small objects a row and hardly any reference cycles, and CPython would otherwise scan
     every live row again and again as they pile up (measured: a quarter to a third of the
     time of a 10,000-row table). Reference counting still frees what is dropped; the
-    collector runs again afterwards."""
+    collector runs again afterwards. (A caller that turned it off finds it off.)"""
     if not gc.isenabled():
         yield
         return
+    gc.collect(1)  # the caller's young garbage first (what its next collections would free): survivors go old below
     gc.disable()
     try:
         yield
