@@ -55,9 +55,7 @@ def _rows(layer: Any, generation: Format, relevant: Optional[List[Any]], depth: 
 
 
 def _numbered(row: Row, index: int) -> Row:
-    from dataclasses import replace
-
-    return replace(row, line=index, end_line=index)
+    return row._replace(line=index, end_line=index)
 
 
 def _keras3_class(layer: Any) -> str:

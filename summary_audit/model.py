@@ -2,7 +2,9 @@
 
 Parsing yields frozen `Summary`/`Row`/`Totals`; inference and verification never mutate
 them but return `Audit`/`RowAudit` objects that point back at the parsed rows (the syntax
-object kept apart from the semantic plan, as einops does).
+object kept apart from the semantic plan, as einops does). The records a long table makes
+one of a row (`Row`, `RowAudit`, `Inbound`) are named tuples, changed with `_replace`; the
+others are frozen dataclasses (`record`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
 from reprlib import recursive_repr
+from types import MappingProxyType
 from typing import Any, Callable, Literal, Mapping, NamedTuple, Optional, Tuple, Type, TypeVar, Union
 
 Dim = Optional[int]
@@ -33,7 +36,7 @@ def record(cls: Type[T]) -> Type[T]:
 
     The dataclass decorator compiles six methods a class every time the package is imported
     (a third of the command's start-up), and its frozen `__init__` sets each field through
-    `object.__setattr__` (a 14-field `Row` took 6 µs; a long table makes one a row). Here the
+    `object.__setattr__` (6 µs for a record of 14 fields). Here the
     class writes its own `__init__`, which fills `__dict__` key by key in field order (so that
     instances still share their keys: a dict built apart and assigned would double a row's
     memory); equality, hashing,
@@ -99,9 +102,9 @@ class Inbound(NamedTuple):
     text: str = ""
 
 
-@record
-class Row:
-    """One layer row as printed, with every cell already parsed."""
+class Row(NamedTuple):
+    """One layer row as printed, with every cell already parsed. (A named tuple: a long table
+    makes one a row, and a tuple is made in C; immutable all the same.)"""
 
     line: int
     name: str
@@ -120,27 +123,6 @@ class Row:
     truncated: bool = False
     #: the output shape was cut at the column edge (``[(None, 10, 6), (Non``): a prefix only.
     shape_cut: bool = False
-
-    def __init__(self, line: int, name: str, type: str, layer_class: Optional[str], output_shape: OutputShape,
-                 params: Optional[int], depth: int = 0, inbound: Tuple[Inbound, ...] = (),
-                 trainable: Optional[bool] = None, class_candidates: Tuple[str, ...] = (),
-                 params_note: Optional[str] = None, end_line: int = 0, truncated: bool = False,
-                 shape_cut: bool = False) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["line"] = line
-        state["name"] = name
-        state["type"] = type
-        state["layer_class"] = layer_class
-        state["output_shape"] = output_shape
-        state["params"] = params
-        state["depth"] = depth
-        state["inbound"] = inbound
-        state["trainable"] = trainable
-        state["class_candidates"] = class_candidates
-        state["params_note"] = params_note
-        state["end_line"] = end_line
-        state["truncated"] = truncated
-        state["shape_cut"] = shape_cut
 
     @property
     def connected_to(self) -> Tuple[str, ...]:
@@ -284,16 +266,17 @@ class Candidate:
         state["note"] = note
 
 
-@record
-class RowAudit:
-    """One row checked: ok, mismatch or unverified, and why."""
+class RowAudit(NamedTuple):
+    """One row checked: ok, mismatch or unverified, and why. (A named tuple: a long table
+    makes one a row.)"""
 
     row: Row
     status: Status
     input_shapes: Tuple[OutputShape, ...] = ()
     expected_params: Optional[int] = None
     expected_shape: OutputShape = None
-    inferred: Mapping[str, Any] = field(default_factory=dict)
+    #: read-only: rows read alike share one.
+    inferred: Mapping[str, Any] = MappingProxyType({})
     explanation: Optional[str] = None
     messages: Tuple[str, ...] = ()
     alternatives: Tuple[Candidate, ...] = ()
@@ -301,26 +284,6 @@ class RowAudit:
     non_trainable_params: Optional[int] = None
     #: the Keras class the audit read the row as (a cut type such as `MaxPooling2` resolved).
     layer_class: Optional[str] = None
-
-    def __init__(self, row: Row, status: Status, input_shapes: Tuple[OutputShape, ...] = (),
-                 expected_params: Optional[int] = None, expected_shape: OutputShape = None,
-                 inferred: Mapping[str, Any] = FACTORY, explanation: Optional[str] = None,
-                 messages: Tuple[str, ...] = (), alternatives: Tuple[Candidate, ...] = (),
-                 trainable_params: Optional[int] = None, non_trainable_params: Optional[int] = None,
-                 layer_class: Optional[str] = None) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["row"] = row
-        state["status"] = status
-        state["input_shapes"] = input_shapes
-        state["expected_params"] = expected_params
-        state["expected_shape"] = expected_shape
-        state["inferred"] = {} if inferred is FACTORY else inferred
-        state["explanation"] = explanation
-        state["messages"] = messages
-        state["alternatives"] = alternatives
-        state["trainable_params"] = trainable_params
-        state["non_trainable_params"] = non_trainable_params
-        state["layer_class"] = layer_class
 
 
 @record

@@ -81,7 +81,7 @@ def plan_model(audit: Audit) -> ModelPlan:
     plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
     frozen = _frozen_row(audit, untrained, _stand_in_weights(plan)) if untrained else None
     if frozen is not None:
-        rows[frozen] = replace(rows[frozen], row=replace(rows[frozen].row, trainable=False))
+        rows[frozen] = rows[frozen]._replace(row=rows[frozen].row._replace(trainable=False))
         untrained -= rows[frozen].trainable_params or 0
         plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
         note = f"line {rows[frozen].row.line} {rows[frozen].row.name}: frozen (trainable=False), as the non-trainable total says"

@@ -9,6 +9,7 @@ table, columns no longer aligned — is read whole by the grammar's `rows` rule 
 from __future__ import annotations
 
 import re
+from functools import partial
 from operator import itemgetter
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -668,8 +669,12 @@ def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> R
             _bad_connected(error, raw.line, findings)
     name = name or ""
     printed, layer_class, output_shape, params, trainable, candidates, note, shape_cut = reading
-    return Row(raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
-               note, raw.end_line, type_cut or name.endswith("…"), shape_cut)
+    return _NEW_ROW((raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
+                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut))
+
+
+#: `Row(...)` from a tuple of all its fields, made in C (a long table makes one a row).
+_NEW_ROW = partial(tuple.__new__, Row)
 
 
 _Reading = Tuple[str, Optional[str], OutputShape, Optional[int], Optional[bool], Tuple[str, ...], Optional[str],

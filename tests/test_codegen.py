@@ -136,7 +136,7 @@ def test_a_wrong_table_cross_checks_with_differences() -> None:
     require_tensorflow()
     [summary] = summary_audit.parse((ROOT / "fixtures" / "samples" / "seed000_keras2.txt").read_bytes()).summaries
     rows = list(summary.rows)
-    rows[-1] = replace(rows[-1], params=514)
+    rows[-1] = rows[-1]._replace(params=514)
     wrong = replace(summary, rows=tuple(rows))
     audit = summary_audit.audit(wrong)
     assert audit.rows[-1].status == "mismatch"

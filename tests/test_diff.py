@@ -151,9 +151,9 @@ def test_an_added_dense_pairs_the_old_head_with_the_new_head() -> None:
 def test_a_changed_class_is_a_changed_row() -> None:
     summary = load(SAMPLE)
     row = summary.rows[8]  # flatten_3 (Flatten)
-    other = replace(summary, rows=summary.rows[:8] + (replace(row, type="GlobalAveragePooling2D",
-                                                              layer_class="GlobalAveragePooling2D",
-                                                              name="global_average_pooling2d"),) + summary.rows[9:])
+    other = replace(summary, rows=summary.rows[:8] + (row._replace(type="GlobalAveragePooling2D",
+                                                                   layer_class="GlobalAveragePooling2D",
+                                                                   name="global_average_pooling2d"),) + summary.rows[9:])
     [change] = diff(summary, other).changes
     assert change.kind == "changed"
     assert [(f.field, f.before, f.after) for f in change.fields] == [("class", "Flatten", "GlobalAveragePooling2D")]
@@ -162,9 +162,9 @@ def test_a_changed_class_is_a_changed_row() -> None:
 def test_multiple_unbuilt_and_cut_shapes_are_unknown_not_different() -> None:
     summary = load(SAMPLE)
     rows = list(summary.rows)
-    rows[0] = replace(rows[0], output_shape="multiple")
-    rows[1] = replace(rows[1], params=0, params_note="unbuilt")
-    rows[2] = replace(rows[2], output_shape=(None, 72), shape_cut=True)
+    rows[0] = rows[0]._replace(output_shape="multiple")
+    rows[1] = rows[1]._replace(params=0, params_note="unbuilt")
+    rows[2] = rows[2]._replace(output_shape=(None, 72), shape_cut=True)
     unknown = replace(summary, rows=tuple(rows), totals=None)
     result = diff(summary, unknown)
     assert result.equal, render_text(result)
@@ -178,7 +178,7 @@ def test_input_rows_shown_by_one_printer_only_are_ignored_but_compared_when_both
     without = replace(summary, rows=tuple(rest))
     result = diff(summary, without)
     assert result.equal and any("input_layer_7" in note for note in result.notes)
-    wider = replace(summary, rows=(replace(first, output_shape=(None, 32)),) + tuple(rest))
+    wider = replace(summary, rows=(first._replace(output_shape=(None, 32)),) + tuple(rest))
     [change] = diff(summary, wider).changes
     assert change.name == "input_layer_7" and change.fields[0].field == "output_shape"
 

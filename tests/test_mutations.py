@@ -51,7 +51,7 @@ def mutate_shape(row: Row, rng: random.Random) -> Optional[Row]:
     axis = rng.choice(known)
     dims = list(shape)
     dims[axis] = dims[axis] + rng.choice([-1, 1, 2]) if dims[axis] > 1 else dims[axis] + 1  # type: ignore[operator]
-    return replace(row, output_shape=tuple(dims))
+    return row._replace(output_shape=tuple(dims))
 
 
 def one_mutation(summaries: List[Summary], rng: random.Random) -> Tuple[Summary, Row]:
@@ -60,7 +60,7 @@ def one_mutation(summaries: List[Summary], rng: random.Random) -> Tuple[Summary,
         index = rng.randrange(len(summary.rows))
         row = summary.rows[index]
         if rng.random() < 0.5 and row.params is not None:
-            changed: Optional[Row] = replace(row, params=mutate_params(row.params, rng))
+            changed: Optional[Row] = row._replace(params=mutate_params(row.params, rng))
         else:
             changed = mutate_shape(row, rng)
         if changed is not None and changed != row:
