@@ -201,22 +201,21 @@ def parse_and_audit(text: str, rows: int) -> float:
 
 
 def throughput(report: Report, sizes: Sequence[int], repeat: int) -> Dict[str, Dict[int, float]]:
-    """Best of `repeat` runs per layout and size. The runs of the layouts take turns, so that a
-    spell of a slower machine (a shared host's neighbours: measured here, the same run taking
-    up to twice as long for seconds at a time) falls on every layout's samples alike rather
-    than on one layout's."""
-    print(f"(b) parse + audit, cold caches, best of {repeat}, the layouts taking turns")
+    """Best of `repeat` runs per layout and size. The runs take turns (each round runs every
+    size of every layout once), so that a spell of a slower machine (a shared host's
+    neighbours: measured here, the same run taking up to twice as long for a minute or more)
+    falls on every figure's samples alike rather than on a few figures' all."""
+    print(f"(b) parse + audit, cold caches, best of {repeat}, the runs taking turns")
     import summary_audit
 
     summary_audit.audit(summary_audit.parse(LAYOUTS["keras2"](10)).summaries[0])  # load the grammar once
     seconds: Dict[str, Dict[int, float]] = {layout: {} for layout in LAYOUTS}
-    for size in sizes:
-        texts = {layout: make(size) for layout, make in LAYOUTS.items()}
-        for _ in range(repeat):
-            for layout, text in texts.items():
-                taken = parse_and_audit(text, size)
-                seconds[layout][size] = min(seconds[layout].get(size, taken), taken)
-        del texts
+    texts = {(layout, size): make(size) for size in sizes for layout, make in LAYOUTS.items()}
+    for _ in range(repeat):
+        for (layout, size), text in texts.items():
+            taken = parse_and_audit(text, size)
+            seconds[layout][size] = min(seconds[layout].get(size, taken), taken)
+    del texts
     for layout in LAYOUTS:
         previous = None
         for size in sizes:
@@ -282,22 +281,20 @@ def hostile(report: Report, base: int) -> None:
     print(f"(d) inputs built to be slow: {base:,} characters, then ten times as many")
     import summary_audit
 
-    def cost(text: str) -> float:
+    def once(text: str) -> float:
         _clear_caches()
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            try:
-                document = summary_audit.parse(text)
-                for summary in document.summaries:
-                    summary_audit.audit(summary)
-            except summary_audit.SummaryAuditError:
-                pass
-            best = min(best, time.perf_counter() - start)
-        return best
+        start = time.perf_counter()
+        try:
+            document = summary_audit.parse(text)
+            for summary in document.summaries:
+                summary_audit.audit(summary)
+        except summary_audit.SummaryAuditError:
+            pass
+        return time.perf_counter() - start
 
     for name, make in HOSTILE.items():
-        small, large = cost(make(base)), cost(make(base * 10))
+        texts = (make(base), make(base * 10))
+        small, large = (min(taken) for taken in zip(*[[once(text) for text in texts] for _ in range(3)]))  # (turns)
         growth = large / max(small, 1e-4)
         report.add(f"{name}", f"{small * 1e3:.1f} → {large * 1e3:.1f} ms = {growth:.1f}x",
                    f"<= {MAX_GROWTH:.0f}x", growth <= MAX_GROWTH or large < 0.05)
