@@ -104,9 +104,7 @@ def _infer(summary: Summary, data_format: str) -> Inference:
                 if result.exact:
                     break
                 result = _infer_row(summary, index, row, inputs, data_format)
-        printed = row.output_shape  # (`_flowing_output`'s common case without its call: a long table)
-        output = printed if isinstance(printed, tuple) and not row.shape_cut else _flowing_output(row, result)
-        record(index, sources, result.input_shapes, output)
+        record(index, sources, result.input_shapes, _flowing_output(row, result))
         keep(result)
     explained = sum(map(_EXACT, results))
     if explained < len(results):  # (blame falls only on rows read inexactly, and their inputs)
@@ -326,7 +324,7 @@ class _ShapeFlow:
     def _chained(self, index: int, row: Row) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
         """A row without `Connected to` reads the row above at its depth, or the input of the
         nested model it opens."""
-        if row.layer_class == "InputLayer" or row.type == "InputLayer":  # (`_is_input_layer`, inlined)
+        if _is_input_layer(row):
             return [()], ()
         if index in self._after_gap:
             return [()], ()

@@ -38,7 +38,7 @@ def record(cls: Type[T]) -> Type[T]:
     (a third of the command's start-up), and its frozen `__init__` sets each field through
     `object.__setattr__` (6 µs for a record of 14 fields). Here the
     class writes its own `__init__`, which fills `__dict__` key by key in field order (so that
-    instances still share their keys: a dict built apart and assigned would double a row's
+    instances still share their keys: a dict built apart and assigned would double a record's
     memory); equality, hashing,
     `repr` and the frozen guards are the dataclass ones, made from closures. The class is a
     dataclass all the same (`fields`, `replace`, `asdict`), and the `__init__` is checked

@@ -358,7 +358,7 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]) -> _C
             else:
                 rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text))
             continue
-        cells = cut(text, roles)
+        cells = cut(text)
         # (a row starts with its name and its Param #: `_starts_row`, its first test inlined)
         if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
                 (separated or delimited or _starts_row(rows)):
@@ -411,7 +411,6 @@ def _starts_row(rows: Sequence[_RawRow]) -> bool:
     return rows[-1].last_piece(LAYER).rstrip().endswith(")")
 
 
-
 def _frame_depth(text: str) -> int:
     if "|" not in text:
         return 0
@@ -431,7 +430,8 @@ def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
     row.end_line = line.number
 
 
-Cutter = Callable[[str, Sequence[Tuple[str, int]]], Optional[Tuple[str, ...]]]
+#: a table's line → its cells in `ROLES` order (None: not cut into this table's columns).
+Cutter = Callable[[str], Optional[Tuple[str, ...]]]
 
 
 def _bars(roles: Sequence[Tuple[str, int]]) -> Cutter:
@@ -440,7 +440,7 @@ def _bars(roles: Sequence[Tuple[str, int]]) -> Cutter:
     names = [role for role, _ in roles]
     in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
 
-    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Optional[Tuple[str, ...]]:
+    def cells(text: str) -> Optional[Tuple[str, ...]]:
         stripped = text.strip()
         # a box table draws with `│` alone: a plain split, not the regular expression, for its rows
         pieces = DELIMITERS.split(stripped) if "|" in stripped or "┃" in stripped else stripped.split("│")
@@ -473,7 +473,7 @@ def _columns(roles: Sequence[Tuple[str, int]]) -> Cutter:
     slices = itemgetter(*(slice(*bounds[role]) if role in bounds else slice(0, 0) for role in ROLES))
     last = starts[-1]
 
-    def cells(text: str, roles: Sequence[Tuple[str, int]] = roles) -> Tuple[str, ...]:
+    def cells(text: str) -> Tuple[str, ...]:
         if len(text) > last and "|" not in text and probe(text) == spaces:
             return slices(text)  # type: ignore[no-any-return]  # (cells keep their padding: each reader strips)
         cut = _positional_cells(text, roles)
