@@ -13,7 +13,8 @@ from .keras_build import keras_name
 from .layers.base import LayerCall
 from .plan import STAND_IN, LayerPlan, ModelPlan, TensorRef
 
-FLAVOURS = {"keras3": ("keras", "Keras 3"), "keras2": ("tf_keras", "tf_keras (Keras 2)")}
+#: the library a script is written for → its module and its name in the script's first line.
+FLAVOURS = {"keras": ("keras", "Keras 3"), "tf_keras": ("tf_keras", "tf_keras (Keras 2)")}
 LITERALS = (str, int, float, bool, type(None))
 #: written into a script whose table shows a nested model without its layers; the same layer
 #: as keras_build.stand_in_class.
@@ -47,7 +48,7 @@ class StandIn(keras.layers.Layer):
 '''
 
 
-def generate(plan: ModelPlan, flavour: str = "keras3", source: str = "") -> str:
+def generate(plan: ModelPlan, flavour: str = "keras", source: str = "") -> str:
     """The script; run it and `model.summary()` prints the table again."""
     module, label = FLAVOURS[flavour]
     lines = [f"# A {label} model rebuilt by summary-audit from {_comment(source) or 'a pasted summary'}.",

@@ -50,7 +50,9 @@ class CrossCheck:
 
 def library_for(summary: Summary) -> str:
     """tf_keras for a Keras 2 era table when it is installed, else Keras 3."""
-    wanted = "tf_keras" if summary.format in ("keras2", "keras2-wrapped") else "keras"
+    from .printers import by_format
+
+    wanted = by_format(summary.format).rebuild_with
     if importlib.util.find_spec(wanted) is not None:
         return wanted
     if importlib.util.find_spec("keras") is not None:

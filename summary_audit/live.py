@@ -10,26 +10,29 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator, List, Optional, Tuple
 
-from .model import Format, Inbound, OutputShape, Row, Summary, Totals
+from .model import Inbound, OutputShape, Row, Summary, Totals
+from .printers import BY_LIBRARY
 
 
 def from_model(model: Any, *, expand_nested: bool = False) -> Summary:
-    generation = library_format(model)
-    layers = _top_layers(model, generation)
+    library = library_of(model)
+    layers = _top_layers(model, library)
     relevant = _relevant_nodes(model)
-    rows = [row for layer in layers for row in _rows(layer, generation, relevant, 0, expand_nested)]
+    rows = [row for layer in layers for row in _rows(layer, library, relevant, 0, expand_nested)]
     numbered = tuple(_numbered(row, index) for index, row in enumerate(rows, start=1))
-    return Summary(model_name=model.name, format=generation, start_line=1, end_line=max(len(rows), 1),
-                   rows=numbered, totals=_totals(model, generation), origin="live model")
+    return Summary(model_name=model.name, format=BY_LIBRARY[library].format, start_line=1,
+                   end_line=max(len(rows), 1), rows=numbered, totals=_totals(model, library), origin="live model")
 
 
-def library_format(model: Any) -> Format:
-    """tf_keras prints the wrapped Keras 2 layout; Keras 3 prints box tables."""
-    return "keras2-wrapped" if type(model).__module__.startswith("tf_keras") else "keras3"
+def library_of(model: Any) -> str:
+    """The library a model object comes from (`keras` or `tf_keras`): its objects are read
+    differently (Keras 3 lists a functional graph's operations, marks unbuilt layers), and
+    each prints its own layout (`printers.BY_LIBRARY`)."""
+    return "tf_keras" if type(model).__module__.startswith("tf_keras") else "keras"
 
 
-def _top_layers(model: Any, generation: Format) -> List[Any]:
-    if generation == "keras3" and hasattr(model, "_operations") and type(model).__name__ == "Functional":
+def _top_layers(model: Any, library: str) -> List[Any]:
+    if library == "keras" and hasattr(model, "_operations") and type(model).__name__ == "Functional":
         return list(model._operations)
     return list(model.layers)
 
@@ -41,17 +44,17 @@ def _relevant_nodes(model: Any) -> Optional[List[Any]]:
     return [node for nodes in by_depth.values() for node in nodes]
 
 
-def _rows(layer: Any, generation: Format, relevant: Optional[List[Any]], depth: int,
+def _rows(layer: Any, library: str, relevant: Optional[List[Any]], depth: int,
           expand_nested: bool) -> Iterator[Row]:
-    params, note = _params(layer, generation)
+    params, note = _params(layer, library)
     yield Row(line=0, name=layer.name, type=type(layer).__name__, layer_class=_keras3_class(layer),
-              output_shape=_output_shape(layer, generation), params=params, params_note=note, depth=depth,
-              inbound=tuple(_inbound(layer, generation, relevant)) if depth == 0 else (),
-              trainable=_trainable(layer, generation))
+              output_shape=_output_shape(layer, library), params=params, params_note=note, depth=depth,
+              inbound=tuple(_inbound(layer, library, relevant)) if depth == 0 else (),
+              trainable=_trainable(layer, library))
     if expand_nested and getattr(layer, "layers", None):
         inner_relevant = _relevant_nodes(layer)
         for inner in layer.layers:
-            yield from _rows(inner, generation, inner_relevant, depth + 1, expand_nested)
+            yield from _rows(inner, library, inner_relevant, depth + 1, expand_nested)
 
 
 def _numbered(row: Row, index: int) -> Row:
@@ -63,8 +66,8 @@ def _keras3_class(layer: Any) -> str:
     return "Functional" if name == "Model" else name
 
 
-def _params(layer: Any, generation: Format) -> Tuple[int, Optional[str]]:
-    if generation == "keras3":
+def _params(layer: Any, library: str) -> Tuple[int, Optional[str]]:
+    if library == "keras":
         if not hasattr(layer, "built"):
             return 0, None
         if not layer.built:
@@ -75,8 +78,8 @@ def _params(layer: Any, generation: Format) -> Tuple[int, Optional[str]]:
     return int(layer.count_params()), None
 
 
-def _output_shape(layer: Any, generation: Format) -> OutputShape:
-    return _keras3_shape(layer) if generation == "keras3" else _tf_keras_shape(layer)
+def _output_shape(layer: Any, library: str) -> OutputShape:
+    return _keras3_shape(layer) if library == "keras" else _tf_keras_shape(layer)
 
 
 def _keras3_shape(layer: Any) -> OutputShape:
@@ -130,11 +133,11 @@ def _flatten_shapes(structure: Any) -> List[Any]:
     return [structure]
 
 
-def _inbound(layer: Any, generation: Format, relevant: Optional[List[Any]]) -> Iterator[Inbound]:
+def _inbound(layer: Any, library: str, relevant: Optional[List[Any]]) -> Iterator[Inbound]:
     for node in getattr(layer, "_inbound_nodes", []):
         if relevant and node not in relevant:
             continue
-        if generation == "keras3":
+        if library == "keras":
             for tensor in _flatten(node.input_tensors):
                 history = tensor._keras_history
                 name = history.operation.name
@@ -146,8 +149,8 @@ def _inbound(layer: Any, generation: Format, relevant: Optional[List[Any]]) -> I
                               f"{inbound_layer.name}[{node_index}][{tensor_index}]")
 
 
-def _trainable(layer: Any, generation: Format) -> Optional[bool]:
-    if generation == "keras3" and not getattr(layer, "weights", None):
+def _trainable(layer: Any, library: str) -> Optional[bool]:
+    if library == "keras" and not getattr(layer, "weights", None):
         return None
     return bool(layer.trainable)
 
@@ -156,12 +159,12 @@ def _count(weights: Any) -> int:
     return int(sum(math.prod(int(d) for d in w.shape) for w in weights))
 
 
-def _totals(model: Any, generation: Format) -> Totals:
+def _totals(model: Any, library: str) -> Totals:
     trainable_weights = getattr(model, "_collected_trainable_weights", None) or model.trainable_weights
     trainable = _count(trainable_weights)
     non_trainable = _count(model.non_trainable_weights)
     optimizer = None
-    if generation == "keras3" and getattr(model, "compiled", False) and model.optimizer is not None \
+    if library == "keras" and getattr(model, "compiled", False) and model.optimizer is not None \
             and model.optimizer.built:
         optimizer = _count(model.optimizer.variables)
     total = trainable + non_trainable + (optimizer or 0)

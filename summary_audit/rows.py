@@ -17,32 +17,18 @@ from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
-from .model import Document, Finding, Format, Inbound, OutputShape, ReadError, Row, Summary, Totals, record
+from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
                         document_lines, joined_texts, may_hold_a_row,
                         find_blocks, is_rule_line)
+from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
+from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 from .speed import paused_gc
 
-#: the columns a header can name, in the words each generation used.
-COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
-    ("layer", re.compile(r"Layer\s*\(\s*type\s*\)|Layer")),
-    ("shape", re.compile(r"Output\s*Shape|Output")),
-    ("params", re.compile(r"Param\s*#|Param|Params")),
-    ("connected", re.compile(r"Connected\s*to|Connected")),
-    ("trainable", re.compile(r"Trai\w*…?|Tr…")),
-)
-#: the roles in the order every header names them (`COLUMN_TITLES`): a line's cells are cut
-#: into a tuple of this order, "" for a column the table lacks.
-ROLES: Tuple[str, ...] = tuple(role for role, _ in COLUMN_TITLES)
-LAYER, SHAPE, PARAMS, CONNECTED, TRAINABLE = range(len(ROLES))
 #: the cells of a line that are not cut into columns (read whole, or not a row).
 NO_CELLS: Tuple[str, ...] = ()
-CELL_START = {"layer": "layer_cell", "shape": "shape_cell", "params": "params_cell",
-              "connected": "connected_cell", "trainable": "trainable_cell"}
-DELIMITERS = re.compile(r"[┃│|]")
 #: the characters a rule line can begin with (after spaces); others are never rules.
 RULE_STARTS = frozenset("_=━─═-¯~┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:")
-BOX_CHARS = set("┃│┏┓┡┩━")
 NEST_INDENT = re.compile(r"^(\s*)└")
 
 
@@ -79,27 +65,6 @@ class _RawRow:
         for role, below in self.wrapped.items():
             cells[role] = _join(cells[role], below, joiner)
         return tuple(cells)
-
-
-@record
-class _Layout:
-    """A table's layout: its generation's format, and its columns."""
-
-    format: Format
-    delimited: bool
-    #: role → start column (positional layouts), or the roles in cell order (delimited).
-    roles: Tuple[str, ...]
-
-    def __init__(self, format: Format, delimited: bool, roles: Tuple[str, ...]) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["format"] = format
-        state["delimited"] = delimited
-        state["roles"] = roles
-
-    @property
-    def joiner(self) -> str:
-        """How a wrapped cell's pieces go back together: tf_keras cuts mid-word."""
-        return "" if self.format == "keras2-wrapped" else " "
 
 
 # ---- entry points ------------------------------------------------------------------------------
@@ -145,26 +110,21 @@ def parse_block(block: Block) -> Summary:
     if block.headerless:
         return _parse_headerless(block)
     lines = list(block.lines)
-    header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and _header_roles(line)), None)
+    header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and header_roles(line.text)), None)
     if header_index is None:
         first = lines[0]
         raise SummaryAuditError("a table header without the columns 'Layer (type)' ... 'Param #': "
                                 "cannot tell the cells apart", first.number, 1)
     header = lines[header_index]
-    if not header.collapsed and not _is_delimited(header) and _titles_run_together(header):
+    if not header.collapsed and not is_delimited(header.text) and titles_run_together(header.text):
         header = header._replace(collapsed=True)  # its columns line up with nothing: rows read whole
-    model_name = _model_name(lines[:header_index])
-    body_start = _skip_header_continuation(lines, header_index)
     findings: List[Finding] = []
-    cut = _cut_rows(lines[body_start:], header, findings)
-    layout = _layout(header, lines[body_start:], cut)
-    rows = _read_rows(cut.rows, layout, findings)
-    totals = _read_totals(cut.totals, findings)
-    if totals is None:
-        _table_cut_off(rows, findings, lines[-1].number)
-    return Summary(model_name=model_name, format=_generation_of(layout, header, rows),
-                   start_line=lines[0].number, end_line=lines[-1].number, rows=tuple(rows), totals=totals,
-                   findings=tuple(findings), origin=block.origin, columns=layout.roles, gaps=tuple(cut.gaps))
+    table = _read_table(header, lines[_skip_header_continuation(lines, header_index):], findings)
+    if table.totals is None:
+        _table_cut_off(table.rows, findings, lines[-1].number)
+    return Summary(model_name=_model_name(lines[:header_index]), format=table.printer.format,
+                   start_line=lines[0].number, end_line=lines[-1].number, rows=table.rows, totals=table.totals,
+                   findings=tuple(findings), origin=block.origin, columns=table.columns, gaps=table.gaps)
 
 
 def _parse_headerless(block: Block) -> Summary:
@@ -173,25 +133,44 @@ def _parse_headerless(block: Block) -> Summary:
     else each line is read whole; lines of words above the first row are set aside, and
     since rows above it are missing, the rows shown need not add up to the totals."""
     lines = list(block.lines)
-    header = _header_from_rows(lines)
     findings: List[Finding] = []
-    cut = _cut_rows(lines, header, findings)
-    layout = _layout(header, lines, cut)
-    rows = _read_rows(cut.rows, layout, findings)
-    if not rows:
+    table = _read_table(_header_from_rows(lines), lines, findings)
+    if not table.rows:
         raise SummaryAuditError("found rows or totals but no header line ('Layer (type)  Output Shape  Param #'), and "
                                 "no line above them reads as a row", lines[0].number, 1)
-    first = rows[0].line
+    first = table.rows[0].line
     findings[:] = [Finding("info", f.line, "text-ignored", f"before the table's first row, not a row: {f.message}")
                    if f.code == "bad-row" and (f.line or 0) < first else f for f in findings]
     findings.insert(0, Finding("warning", first, "no-header",
                                "no header line: the table is quoted from this row down; rows above it are missing"))
+    if table.totals is None:
+        _table_cut_off(table.rows, findings, lines[-1].number)
+    return Summary(model_name=None, format=table.printer.format, start_line=lines[0].number,
+                   end_line=lines[-1].number, rows=table.rows, totals=table.totals, findings=tuple(findings),
+                   origin=block.origin, columns=table.columns, gaps=(first,))
+
+
+class _Table(NamedTuple):
+    """A table's body read: its printer, rows and totals."""
+
+    printer: Printer
+    columns: Tuple[str, ...]
+    rows: Tuple[Row, ...]
+    totals: Optional[Totals]
+    gaps: Tuple[int, ...]
+
+
+def _read_table(header: Line, body: Sequence[Line], findings: List[Finding]) -> _Table:
+    """The rows and totals below a header, read the way the table's printer printed them: told
+    by the lines first (which cuts them), then by the rows read (`printers`)."""
+    lines = table_lines(header.text, joined_texts(body), header.collapsed)
+    printer = for_lines(lines)
+    layout = printer.layout_for(lines)
+    cut = _cut_rows(body, header.collapsed, layout, printer, findings)
+    wrapped = _has_wrapped_cells(cut.rows)
+    rows = tuple(_read_rows(cut.rows, layout, printer, findings))
     totals = _read_totals(cut.totals, findings)
-    if totals is None:
-        _table_cut_off(rows, findings, lines[-1].number)
-    return Summary(model_name=None, format=_generation_of(layout, header, rows), start_line=lines[0].number,
-                   end_line=lines[-1].number, rows=tuple(rows), totals=totals, findings=tuple(findings),
-                   origin=block.origin, columns=layout.roles, gaps=(first,))
+    return _Table(for_rows(printer, TableRows(lines, rows, wrapped)), layout.roles, rows, totals, tuple(cut.gaps))
 
 
 def _header_from_rows(lines: Sequence[Line]) -> Line:
@@ -260,71 +239,27 @@ def _is_blank(text: str) -> bool:
 # ---- cutting lines into cells ------------------------------------------------------------------
 
 
-def _header_roles(header: Line) -> Tuple[Tuple[str, int], ...]:
-    """(role, start column) for each column the header names, left to right."""
-    text = header.text
-    found: List[Tuple[str, int]] = []
-    position = 0
-    for role, pattern in COLUMN_TITLES:
-        match = pattern.search(text, position)
-        if match is None:
-            continue
-        found.append((role, match.start()))
-        position = match.end()
-    roles = [role for role, _ in found]
-    return tuple(found) if roles[:1] == ["layer"] and "params" in roles else ()
-
-
-def _is_delimited(header: Line) -> bool:
-    """A box table, or a markdown one (`Layer (type) | Output Shape | Param # |`, its outer
-    bars optional): cells are cut at the bars, not at columns."""
-    stripped = header.text.strip()
-    if not stripped or header.collapsed:
-        return False
-    if stripped[0] in "┃│|":
-        return True
-    roles = _header_roles(header)
-    return len(roles) > 1 and DELIMITERS.search(header.text, roles[0][1], roles[1][1]) is not None
-
-
-def _titles_run_together(header: Line) -> bool:
-    """A header whose titles stand a single space apart, or with words between them
-    (`Layer (type) Output Shape Param #`, `Layer (type) - Output Shape`): its spaces were
-    squeezed or retyped, so its columns tell nothing about where the rows' cells are."""
-    text = header.text
-    starts = [start for _, start in _header_roles(header)]
-    for start in starts[1:]:
-        before = text[:start].rstrip()
-        gap = start - len(before)
-        if gap < 2 or before.endswith(("-", "–", "—", "/", ",", ";")):
-            return True
-    return False
-
-
 class _Cut(NamedTuple):
     """A table body's lines grouped: its rows, its totals lines, where rows were left out."""
 
     rows: List[_RawRow]
     totals: List[Line]
     gaps: List[int]
-    #: the first line after the first row's that begins with a `__` rule (Keras 2 draws one
-    #: between rows, tf_keras none): what tells the two layouts apart (`_generation`).
-    first_rule: Optional[int]
 
 
-def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]) -> _Cut:
-    """Group the body's lines into rows (a row starts where its Param # cell is filled); and
-    the lines where the paste left rows out (`...`)."""
-    roles = _header_roles(header)
-    delimited = _is_delimited(header)
-    cut = _bars(roles) if delimited else _columns(roles)
+def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Printer,
+              findings: List[Finding]) -> _Cut:
+    """Group the body's lines into rows (a row starts where its Param # cell is filled), as the
+    table's printer wraps them; and the lines where the paste left rows out (`...`). (The loop
+    every line of a long table goes through: the common line takes no call but its cutter's.)"""
+    cut = layout.cut
+    delimited = layout.delimited
+    wraps = printer.wraps_names
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
     separated = True  # a wrapped row's next lines follow it directly, before any rule
     marks: Dict[str, str] = {}  # line text → its kind, for lines that are not rows (rules repeat)
-    collapsed = header.collapsed
-    first_rule: Optional[int] = None
     for line in body:
         text = line.text
         if "params" in text and TOTALS_LINE.search(text):
@@ -332,46 +267,71 @@ def _cut_rows(body: Sequence[Line], header: Line, findings: List[Finding]) -> _C
             continue
         kind = marks.get(text)
         if kind is None:
-            # (the line's first characters first: a copy of the whole line only if need be)
-            head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]
-            kind = "blank" if not head else _mark_kind(text, head) if head in LINE_MARKS else None
+            kind = _line_kind(text)
             if kind is not None:
                 marks[text] = kind
-            elif head == "_" and first_rule is None and rows and text.strip().startswith("__"):
-                first_rule = line.number  # (a row whose name begins with `__`: read as the rule check always did)
         if kind is not None:
             separated = True
-            if kind == "separator":
-                if first_rule is None and rows and "__" in text and text.strip().startswith("__"):
-                    first_rule = line.number
-            elif kind == "comment":  # a code comment written under a row (`# Conv2D(32, (3, 3))`)
-                findings.append(Finding("info", line.number, "text-ignored", f"comment line ignored: {text.strip()!r}"))
-            elif kind == "elision":
-                gaps.append(line.number)
-                findings.append(Finding("info", line.number, "rows-elided",
-                                        "rows left out here: the rows around it are not read as one chain, and "
-                                        "the rows shown need not add up to the totals"))
+            if kind != "blank" and kind != "separator":
+                _note_mark(kind, line, gaps, findings)
             continue
         if line.collapsed or collapsed:
-            if rows and not rows[-1].cells and LINKS_ONLY.fullmatch(text):
-                _continue_row(rows[-1], NO_CELLS, line)  # a row's next reference, on a line of its own
-            else:
-                rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text))
+            _add_whole_line(rows, line)
             continue
         cells = cut(text)
-        # (a row starts with its name and its Param #: `_starts_row`, its first test inlined)
+        # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
         if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
-                (separated or delimited or _starts_row(rows)):
+                (separated or not wraps or _starts_row(rows)):
             rows.append(_RawRow(line.number, line.number, cells,
-                                0 if delimited or "|" not in text else _frame_depth(text), text))
+                                0 if delimited or "|" not in text else frame_depth(text), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
             _continue_row(rows[-1], cells, line)
         else:
             rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text, foreign=True))
-    while rows and rows[-1].foreign and not totals and not all(row.foreign for row in rows):
-        rows.pop()  # prose after a table cut off before its totals (not every line: those are read whole)
-    return _Cut(rows, totals, gaps, first_rule)
+    if not totals:
+        _drop_trailing_prose(rows)
+    return _Cut(rows, totals, gaps)
+
+
+def _drop_trailing_prose(rows: List[_RawRow]) -> None:
+    """Prose after a table cut off before its totals (not every line: those are read whole)."""
+    while rows and rows[-1].foreign and not all(row.foreign for row in rows):
+        rows.pop()
+
+
+def _line_kind(text: str) -> Optional[str]:
+    """`blank`, or what `_mark_kind` makes of a line that is not a row; None for a row. (The
+    line's first characters first: a copy of the whole line only if need be.)"""
+    head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]
+    if not head:
+        return "blank"
+    return _mark_kind(text, head) if head in LINE_MARKS else None
+
+
+def _note_mark(kind: str, line: Line, gaps: List[int], findings: List[Finding]) -> None:
+    """What a line that is not a row says: a code comment written under a row
+    (`# Conv2D(32, (3, 3))`), or rows left out (`...`)."""
+    if kind == "comment":
+        findings.append(Finding("info", line.number, "text-ignored", f"comment line ignored: {line.text.strip()!r}"))
+    elif kind == "elision":
+        gaps.append(line.number)
+        findings.append(Finding("info", line.number, "rows-elided",
+                                "rows left out here: the rows around it are not read as one chain, and "
+                                "the rows shown need not add up to the totals"))
+
+
+def _add_whole_line(rows: List[_RawRow], line: Line) -> None:
+    """A line of a table whose layout was lost, kept whole for the stream reader; a line of
+    `Connected to` references alone is the row above's next reference."""
+    if rows and not rows[-1].cells and LINKS_ONLY.fullmatch(line.text):
+        _continue_row(rows[-1], NO_CELLS, line)
+    else:
+        rows.append(_RawRow(line.number, line.number, NO_CELLS, text=line.text))
+
+
+def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
+    return any(row.wrapped and (LAYER in row.wrapped or SHAPE in row.wrapped) for row in rows)
 
 
 #: what a line that is not a row can begin with (after spaces and bars): rules, fences,
@@ -411,12 +371,6 @@ def _starts_row(rows: Sequence[_RawRow]) -> bool:
     return rows[-1].last_piece(LAYER).rstrip().endswith(")")
 
 
-def _frame_depth(text: str) -> int:
-    if "|" not in text:
-        return 0
-    return text[:len(text) - len(text.lstrip("| "))].count("|")
-
-
 def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
     if not row.cells:  # the row was left to the stream reader: keep its text whole
         row.text += " " + line.text
@@ -430,160 +384,13 @@ def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
     row.end_line = line.number
 
 
-#: a table's line → its cells in `ROLES` order (None: not cut into this table's columns).
-Cutter = Callable[[str], Optional[Tuple[str, ...]]]
-
-
-def _bars(roles: Sequence[Tuple[str, int]]) -> Cutter:
-    """The cells of a box or markdown table's line, cut at its bars, for one header's columns
-    (None for a line with another number of cells)."""
-    names = [role for role, _ in roles]
-    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
-
-    def cells(text: str) -> Optional[Tuple[str, ...]]:
-        stripped = text.strip()
-        # a box table draws with `│` alone: a plain split, not the regular expression, for its rows
-        pieces = DELIMITERS.split(stripped) if "|" in stripped or "┃" in stripped else stripped.split("│")
-        if pieces and not pieces[0].strip():
-            del pieces[0]
-        if pieces and not pieces[-1].strip():
-            del pieces[-1]
-        if len(pieces) != len(names):
-            return None
-        if " _" in stripped and (" _ " in text or text.rstrip(" |").endswith(" _")):
-            pieces = ["" if piece.strip() == "_" else piece for piece in pieces]  # `_` for an empty cell
-        pieces.append("")  # (what a column the table lacks reads)
-        return in_role_order(pieces)  # type: ignore[no-any-return]
-
-    return cells
-
-
-def _columns(roles: Sequence[Tuple[str, int]]) -> Cutter:
-    """`_positional_cells` for one header's columns, with a shortcut for the common line: one
-    reaching past the last column start, with spaces before every column start and in the
-    header's own margin, and no frame. Its cells are then plain slices, cut and checked in C
-    (a long table's every line comes here)."""
-    names = [role for role, _ in roles]
-    starts = [start for _, start in roles]
-    blanks = list(range(starts[0])) + [start - 1 for start in starts[1:]]
-    probe = itemgetter(*blanks)
-    spaces: Union[str, Tuple[str, ...]] = " " if len(blanks) == 1 else (" ",) * len(blanks)
-    bounds = dict(zip(names, zip(starts, starts[1:] + [None])))
-    # (a column the table lacks: an empty slice)
-    slices = itemgetter(*(slice(*bounds[role]) if role in bounds else slice(0, 0) for role in ROLES))
-    last = starts[-1]
-
-    def cells(text: str) -> Tuple[str, ...]:
-        if len(text) > last and "|" not in text and probe(text) == spaces:
-            return slices(text)  # type: ignore[no-any-return]  # (cells keep their padding: each reader strips)
-        cut = _positional_cells(text, roles)
-        return tuple([cut.get(role, "") for role in ROLES])
-
-    return cells
-
-
-def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, str]:
-    frame = 0
-    if "|" in text:
-        frame = _frame_depth(text)
-        text = _unframe(text)
-    size = len(text)
-    cells: Dict[str, str] = {}
-    first_role, first_start = roles[0]
-    role, start = first_role, first_start
-    first_end = size
-    for index in range(1, len(roles)):
-        next_role, boundary = roles[index]
-        if 0 < boundary < size and text[boundary - 1] != " ":
-            boundary = _snap(text, boundary)
-        cells[role] = text[start:boundary].rstrip() if start < size else ""
-        if index == 1:
-            first_end = boundary
-        role, start = next_role, boundary
-    cells[role] = text[start:].rstrip() if start < size else ""
-    if first_start and text[:first_start].strip():  # the paste lost its left margin
-        cells[first_role] = text[:first_end].rstrip()
-    if frame:
-        layer = cells[first_role]
-        if not layer[:frame].strip():  # tf_keras' frame pushes the name column right
-            cells[first_role] = layer[frame:]
-    return cells
-
-
-def _unframe(text: str) -> str:
-    """Blank out tf_keras' `|` frame around nested rows, keeping every column in place."""
-    if "|" not in text:
-        return text
-    body = text.lstrip("| ")
-    head = len(text) - len(body)
-    kept = body.rstrip("| ")  # (a regex `[| ]*$` searched here would be quadratic in a run of spaces)
-    return " " * head + kept + " " * (len(body) - len(kept))
-
-
-def _snap(text: str, boundary: int) -> int:
-    """Move a column boundary onto the gap a cell actually starts after: nested rows shift
-    their cells a place or two either way (tf.keras 2.12). A cell printed flush against the
-    previous one (Keras 1 cuts without a space) keeps the header's boundary, and so does a
-    cell after a shape left open at a comma: the shape ran on into it (`(None, 100, 13, 13, 13`
-    then `2800`, printed `13, 132800`)."""
-    if boundary <= 0 or boundary >= len(text) or text[boundary - 1] == " ":
-        return boundary
-    start = boundary - 1
-    while start > 0 and text[start - 1] != " " and boundary - start < 3:
-        start -= 1
-    if start > 0 and text[start - 1] == " " and boundary - start <= 2 and \
-            not text[:start].rstrip().endswith((",", "(", "[")):
-        return start  # the cell began a place or two early
-    for position in (boundary + 1, boundary + 2):
-        if position < len(text) and text[position - 1] == " " and text[position] != " ":
-            return position
-    return boundary
-
-
 # ---- the layout's generation ---------------------------------------------------------------------
-
-
-def _layout(header: Line, body: Sequence[Line], cut: _Cut) -> _Layout:
-    roles = tuple(role for role, _ in _header_roles(header))
-    delimited = _is_delimited(header)
-    return _Layout(format=_generation(header, body, cut, delimited), delimited=delimited,
-                   roles=roles)
-
-
-def _generation(header: Line, body: Sequence[Line], cut: _Cut, delimited: bool) -> Format:
-    if delimited:
-        return "keras3" if BOX_CHARS & set(header.text) else "unknown"
-    rows = cut.rows
-    if len(rows) >= 2 and cut.first_rule is not None and cut.first_rule < rows[-1].line:
-        return "keras2"  # a `____` rule between rows (or keras1: told apart by the rows once read, `_generation_of`)
-    if _has_wrapped_cells(rows) or "Byte)" in joined_texts(body) or \
-            (header.text.startswith(" ") and any(_is_blank(line.text) for line in body)):
-        return "keras2-wrapped"
-    return "keras2"
-
-
-def _has_wrapped_cells(rows: Sequence[_RawRow]) -> bool:
-    return any(row.wrapped and (LAYER in row.wrapped or SHAPE in row.wrapped) for row in rows)
-
-
-def _generation_of(layout: _Layout, header: Line, rows: Sequence[Row]) -> Format:
-    """The layout's generation, Keras 1 told from Keras 2 by the rows read: Keras 1 printed
-    `Connected to` for Sequential models too, used its own class names, and named an input
-    after its first layer (`convolution2d_input_1[0][0]`)."""
-    if layout.format != "keras2" or "Connected" not in header.text:
-        return layout.format
-    legacy = any(REGISTRY.is_legacy_spelling(name) for name in {row.type for row in rows})
-    links = " ".join([ref.text for row in rows for ref in row.inbound])
-    return "keras1" if legacy or KERAS1_INPUT_LINK.search(links) else "keras2"
-
-
-KERAS1_INPUT_LINK = re.compile(r"_input_\d+\[\d+\]\[\d+\]")
 
 
 # ---- cells → rows -------------------------------------------------------------------------------
 
 
-def _read_rows(raw_rows: List[_RawRow], layout: _Layout, findings: List[Finding]) -> List[Row]:
+def _read_rows(raw_rows: List[_RawRow], layout: Layout, printer: Printer, findings: List[Finding]) -> List[Row]:
     """The rows, in order. Takes `raw_rows` apart as it goes: each row's cut cells are freed
     once its Row is made, so a long table never holds both in full (peak memory)."""
     rows: List[Row] = []
@@ -594,18 +401,18 @@ def _read_rows(raw_rows: List[_RawRow], layout: _Layout, findings: List[Finding]
         raw = take()
         if raw.cells:
             try:  # the common row, read here without a call more
-                keep(_row_from_cells(raw, layout, findings))
+                keep(_row_from_cells(raw, printer, findings))
                 continue
             except CellError:
                 pass  # (read again below: its error, or the whole line as a stream)
-        rows.extend(_read_row(raw, layout, findings))
+        rows.extend(_read_row(raw, printer, findings))
     return rows
 
 
-def _read_row(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> List[Row]:
+def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[Row]:
     if raw.cells:
         try:
-            return [_row_from_cells(raw, layout, findings)]
+            return [_row_from_cells(raw, printer, findings)]
         except CellError as error:
             stream = _try_stream(raw)
             if stream is not None:
@@ -642,16 +449,17 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
             for s in parsed]
 
 
-def _row_from_cells(raw: _RawRow, layout: _Layout, findings: List[Finding]) -> Row:
+def _row_from_cells(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
     layer_text, shape_text, params_text, connected, trainable_text = \
-        raw.cells if raw.wrapped is None else raw.joined_cells(layout.joiner)
+        raw.cells if raw.wrapped is None else raw.joined_cells(printer.joiner)
     depth = raw.depth
     if "└" in layer_text:
         indent = NEST_INDENT.match(layer_text)
         if indent:
-            depth = max(1, round((len(indent.group(1)) - 1) / 3)) if layout.delimited else depth + 1
+            depth = max(1, round((len(indent.group(1)) - 1) / printer.nest_indent)) if printer.nest_indent \
+                else depth + 1
     name, printed_type, type_cut = layer_cell_parts(layer_text.strip())
     key = (printed_type, type_cut, shape_text, params_text, trainable_text)
     reading = _READINGS.get(key)

@@ -14,6 +14,7 @@ from typing import List, Tuple
 import pytest
 
 import summary_audit
+from summary_audit.printers import by_format
 from conftest import FIXTURES, import_library, require_tensorflow
 from summary_audit.pytest_plugin import summary_text
 from summary_audit.codegen import generate
@@ -67,7 +68,7 @@ def test_generated_scripts_rebuild_every_corpus_table(tmp_path: Path) -> None:
         except PlanError as error:
             refused.append(f"{label}: {error.message}")
             continue
-        flavour = "keras2" if summary.format in ("keras2", "keras2-wrapped") else "keras3"
+        flavour = by_format(summary.format).rebuild_with
         cases.append((label, summary, layer_names(plan)))
         scripts.append(generate(plan, flavour, source=label))
     assert refused == []

@@ -138,7 +138,7 @@ def test_generated_script_rebuilds_the_printed_model(library: str, model_name: s
     [parsed] = summary_audit.parse(summary_text(_model(library, model_name))).summaries
     plan = plan_model(summary_audit.audit(parsed))
     script = tmp_path / "rebuilt.py"
-    script.write_text(generate(plan, "keras2" if library == "tf_keras" else "keras3"), encoding="utf-8")
+    script.write_text(generate(plan, library), encoding="utf-8")
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         runpy.run_path(str(script), run_name="__main__")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Format, OutputShape, Shape, is_multi
+from ..printers import KERAS3
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class LayerQuery:
     #: the printed Param # (None when the table has none).
     params: Optional[int]
     data_format: str = "channels_last"
-    generation: Format = "keras3"
+    generation: Format = KERAS3.format
     name: str = ""
     printed_type: str = ""
 

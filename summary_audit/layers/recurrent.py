@@ -8,11 +8,10 @@ from dataclasses import replace
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Format, OutputShape, Shape
+from ..printers import by_format
 from .base import REGISTRY, LayerCall, LayerQuery, LayerSpec, channels, fmt, is_multi, product, register, spatial_dims, with_spatial
 from .conv import kernel_shapes, windows
 
-RESET_AFTER_DEFAULT: Dict[str, Optional[bool]] = {"keras1": False, "keras2": None, "keras2-wrapped": True,
-                                                  "keras3": True, "unknown": None}
 RESET_AFTER_NOTE = {False: "reset_after=False: the GRU formula of Keras 1, Keras 2.0-2.3 and TF 1",
                     True: "reset_after=True: the GRU formula of TF 2 / Keras 3 (3*units more biases)"}
 
@@ -128,7 +127,7 @@ class GRU(RecurrentSpec):
         return params, f"3 * ({inner}) = {fmt(params)}"
 
     def variants(self, generation: Format) -> Iterator[Tuple[Dict[str, Any], float, Optional[str]]]:
-        default = RESET_AFTER_DEFAULT.get(generation)
+        default = by_format(generation).gru_reset_after
         for reset_after in (True, False):
             usual = default is None or default == reset_after
             yield {"reset_after": reset_after}, (0.0 if usual else 3.0) + (0 if reset_after else 0.1), \
