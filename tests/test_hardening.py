@@ -9,6 +9,8 @@ part (d)); regexes meet pathological inputs under a generous absolute bound inst
 
 from __future__ import annotations
 
+import importlib
+
 import os
 import re
 import subprocess
@@ -162,15 +164,19 @@ def test_numbers_too_long_to_be_counts_are_named() -> None:
 # ---- regexes: no catastrophic backtracking ------------------------------------------------------------
 
 
+#: the printers' declarations (their patterns tell tables apart).
+PRINTER_MODULES = tuple(importlib.import_module(f"summary_audit.printers.{name}") for name in
+                        ("base", "layout", "keras1", "keras2", "tf_keras", "keras3", "markdown"))
+
 #: patterns the code runs with search / finditer / findall / split / sub (every start position);
 #: the others only ever match at a given place (match, fullmatch, Lark's lexer).
 SEARCHED = {"COLLAPSE_SPLIT", "COMMENT_START", "DELIMITERS", "HAS_SPACE_LIKE", "HEADER_LINE", "HTML_BREAK",
             "HTML_HINT", "HTML_TAG", "INDEX", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
-            "REF_SEPARATOR"}
+            "REF_SEPARATOR", "_DIGIT"}
 
 
 def _patterns() -> Iterator[Tuple[str, "re.Pattern[str]", bool]]:
-    for module in (normalize, rows, grammar):
+    for module in (normalize, rows, grammar, *PRINTER_MODULES):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 yield f"{module.__name__}.{name}", value, name in SEARCHED
