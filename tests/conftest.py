@@ -5,13 +5,24 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, List
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+#: fixture folders that hold real pastes and OCR text rather than printer output: their own
+#: tests read them (what a printer printed must read exactly; these are measured).
+CORPORA = ("pastes", "ocr")
+
+
+def printer_fixtures(pattern: str = "*.txt") -> List[Path]:
+    """Every fixture file a real printer wrote (or a mangler made of one), sorted."""
+    return sorted(path for path in FIXTURES.rglob(pattern)
+                  if path.relative_to(FIXTURES).parts[0] not in CORPORA and "generate" not in path.parts)
 
 
 def require_seeds() -> Path:

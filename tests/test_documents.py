@@ -8,7 +8,7 @@ import json
 import pytest
 
 import summary_audit
-from conftest import FIXTURES
+from conftest import FIXTURES, printer_fixtures
 from summary_audit import SummaryAuditError
 from summary_audit.normalize import decode
 
@@ -118,7 +118,7 @@ def test_each_block_is_repaired_with_its_own_text(monkeypatch: pytest.MonkeyPatc
         return repair(lines, whole)
 
     monkeypatch.setattr(normalize, "repair_block", checked)
-    pages = sorted(FIXTURES.rglob("*.txt")) + sorted(FIXTURES.rglob("*.md"))
+    pages = printer_fixtures("*.txt") + printer_fixtures("*.md")
     for path in pages:
         text = path.read_text(encoding="utf-8", errors="replace")
         for variant in (text, "intro\n\n" + text + "\nmore prose\n" + text, text.replace("\n", "\r\n")):

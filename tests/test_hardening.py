@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import summary_audit
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, printer_fixtures
 from summary_audit import grammar, normalize, rows
 from summary_audit.layers import REGISTRY
 from summary_audit.model import Document, Row, Summary, Totals
@@ -34,7 +34,7 @@ MAX_EXAMPLES = int(os.environ.get("SUMMARY_AUDIT_FUZZ_EXAMPLES", "200"))
 SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SAMPLE = FIXTURES / "samples" / "seed000_keras2.txt"
-TEXTS: List[str] = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))][::5]
+TEXTS: List[str] = [p.read_text(encoding="utf-8") for p in printer_fixtures()][::5]
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "gbk", "cp1251")
 
 

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import summary_audit
-from conftest import FIXTURES
+from conftest import printer_fixtures
 from summary_audit.report import renderer
 
 MAX_EXAMPLES = int(os.environ.get("SUMMARY_AUDIT_FUZZ_EXAMPLES", "300"))
-TEXTS: List[str] = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))][::7]
+TEXTS: List[str] = [p.read_text(encoding="utf-8") for p in printer_fixtures()][::7]
 PIECES = list("()[],'\"…└│┃━─?_=-#0123456789 \n\t") + ["(None, ", "Total params: ", "Layer (type)", "None",
                                                         "9" * 40, "[" * 50, "Param #", "Model: "]
 

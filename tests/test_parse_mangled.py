@@ -9,14 +9,14 @@ from typing import Any, List, Tuple
 import pytest
 
 import summary_audit
-from conftest import FIXTURES
+from conftest import printer_fixtures
 from mangle import MANGLERS
 from summary_audit.model import Summary
 from summary_audit.report.common import shape_text
 
 
 def fixture_texts() -> List[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.txt") if p.parent.name != "mangled")
+    return [p for p in printer_fixtures() if p.parent.name != "mangled"]
 
 
 def essentials(summary: Summary) -> Tuple[Any, ...]:
