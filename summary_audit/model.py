@@ -21,7 +21,7 @@ Shape = Tuple[Dim, ...]
 #: shape (``multiple``, ``?``), or nothing at all.
 OutputShape = Union[Shape, Tuple[Shape, ...], str, None]
 
-Format = Literal["keras1", "keras2", "keras2-wrapped", "keras3", "unknown"]
+Format = Literal["keras1", "keras2", "keras2-wrapped", "keras3", "tfjs", "unknown"]
 Status = Literal["ok", "mismatch", "unverified"]
 Severity = Literal["error", "warning", "info"]
 

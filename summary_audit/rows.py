@@ -452,7 +452,7 @@ def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
 def _row_from_cells(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Row:
     # The cells are read in this order (layer, shape, count, connected, trainable): the first
     # bad one names the column of the row's error.
-    layer_text, shape_text, params_text, connected, trainable_text = \
+    layer_text, _, shape_text, params_text, connected, trainable_text = \
         raw.cells if raw.wrapped is None else raw.joined_cells(printer.joiner)
     depth = raw.depth
     if "└" in layer_text:

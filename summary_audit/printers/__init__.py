@@ -1,7 +1,7 @@
 """Which printer printed a table: told in one place, in one order.
 
 Each module of this package declares one printer (`base.Printer`): Keras 3's box tables, a
-markdown table, Keras 1, Keras 2's ruled layout, tf.keras 2.7+ / tf_keras's wrapped one. A
+markdown table, TensorFlow.js, Keras 1, Keras 2's ruled layout, tf.keras 2.7+ / tf_keras's wrapped one. A
 table is told first by its lines (`for_lines`: the header and the body, before any row is
 read), which sets how its lines are cut; printers sharing a layout are then told apart by the
 rows read (`for_rows`: Keras 1 from Keras 2 by its class names and links, tf_keras from a Keras 2
@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from .base import (COLUMN_TITLES, is_rule_between_rows, CONNECTED, DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, TRAINABLE, Printer, TableLines,
+from .base import (COLUMN_TITLES, is_rule_between_rows, CONNECTED, DELIMITERS, INPUT, LAYER, PARAMS, ROLES, SHAPE, TRAINABLE, Printer, TableLines,
                    TableRows)
 from .keras1 import KERAS1
 from .keras2 import KERAS2
 from .keras3 import KERAS3
 from .layout import Layout, header_roles, is_delimited, layout_of
 from .markdown import MARKDOWN
+from .tfjs import TFJS
 from .tf_keras import TF_KERAS
 
 #: every printer, in the order they are asked: the first that claims a table printed it.
-PRINTERS: Tuple[Printer, ...] = (KERAS3, MARKDOWN, KERAS1, KERAS2, TF_KERAS)
+PRINTERS: Tuple[Printer, ...] = (KERAS3, MARKDOWN, TFJS, KERAS1, KERAS2, TF_KERAS)
 BY_FORMAT: Dict[str, Printer] = {printer.format: printer for printer in PRINTERS}
 #: what a live model of each library prints (`live.py`).
 BY_LIBRARY: Dict[str, Printer] = {"keras": KERAS3, "tf_keras": TF_KERAS}
@@ -51,6 +52,6 @@ def by_format(format: str) -> Printer:
     return BY_FORMAT.get(format, MARKDOWN)
 
 
-__all__ = ["COLUMN_TITLES", "CONNECTED", "DELIMITERS", "LAYER", "PARAMS", "ROLES", "SHAPE", "TRAINABLE", "Printer",
+__all__ = ["COLUMN_TITLES", "CONNECTED", "DELIMITERS", "INPUT", "LAYER", "PARAMS", "ROLES", "SHAPE", "TRAINABLE", "Printer",
            "TableLines", "TableRows", "Layout", "layout_of", "PRINTERS", "BY_FORMAT", "BY_LIBRARY", "for_lines",
-           "for_rows", "by_format", "table_lines", "KERAS1", "KERAS2", "KERAS3", "MARKDOWN", "TF_KERAS"]
+           "for_rows", "by_format", "table_lines", "KERAS1", "KERAS2", "KERAS3", "MARKDOWN", "TFJS", "TF_KERAS"]

@@ -22,15 +22,16 @@ if TYPE_CHECKING:  # pragma: no cover
 #: `Trainable` title: `Traina…`, `Tr…`).
 COLUMN_TITLES: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
     ("layer", re.compile(r"Layer\s*\(\s*type\s*\)|Layer")),
+    ("input", re.compile(r"Input\s*Shape")),  # TensorFlow.js prints what enters each layer too
     ("shape", re.compile(r"Output\s*Shape|Output")),
     ("params", re.compile(r"Param\s*#|Param|Params")),
-    ("connected", re.compile(r"Connected\s*to|Connected")),
+    ("connected", re.compile(r"Connected\s*to|Connected|Receives\s*inputs")),
     ("trainable", re.compile(r"Trai\w*…?|Tr…")),
 )
 #: the roles in the order every header names them: a line's cells are cut into a tuple of
 #: this order, "" for a column the table lacks.
 ROLES: Tuple[str, ...] = tuple(role for role, _ in COLUMN_TITLES)
-LAYER, SHAPE, PARAMS, CONNECTED, TRAINABLE = range(len(ROLES))
+LAYER, INPUT, SHAPE, PARAMS, CONNECTED, TRAINABLE = range(len(ROLES))
 #: the bars a delimited table draws between its cells: a box (Keras 3) or markdown.
 DELIMITERS = re.compile(r"[┃│|]")
 #: what only a box table's header holds.
