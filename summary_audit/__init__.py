@@ -1,6 +1,6 @@
 """summary-audit: read a pasted Keras `model.summary()` table and check every number in it.
 
-Public API only; each stage lives in its own module (normalize → grammar → parse → layers →
+Public API only; each stage lives in its own module (text → grammar → parse → layers →
 infer → verify → report). Importing this package never imports TensorFlow or Keras.
 """
 

@@ -18,9 +18,9 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
 from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
-from .normalize import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
-                        document_lines, joined_texts, may_hold_a_row,
-                        find_blocks, is_rule_line)
+from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
+                  document_lines, joined_texts, may_hold_a_row,
+                  find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 from .speed import paused_gc

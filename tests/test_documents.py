@@ -10,7 +10,7 @@ import pytest
 import summary_audit
 from conftest import FIXTURES, printer_fixtures
 from summary_audit import SummaryAuditError
-from summary_audit.normalize import decode
+from summary_audit.text import decode
 
 KERAS2 = (FIXTURES / "samples" / "seed000_keras2.txt").read_text(encoding="utf-8")
 KERAS3 = (FIXTURES / "samples" / "keras3_functional_variants.txt").read_text(encoding="utf-8")
@@ -106,18 +106,18 @@ def test_each_block_is_repaired_with_its_own_text(monkeypatch: pytest.MonkeyPatc
     """The block finder cuts each block's text out of the page's rather than joining its
     lines again: what the repairs look through must be exactly the block's lines joined,
     whatever stands around the tables (prose, several tables, a headerless tail, CRLF)."""
-    from summary_audit import normalize
+    from summary_audit.text import blocks, joined_texts
 
     seen = []
-    repair = normalize.repair_block
+    repair = blocks.repair_block
 
     def checked(lines, whole=None):  # type: ignore[no-untyped-def]
         if whole is not None:
-            assert whole == normalize.joined_texts(lines)
+            assert whole == joined_texts(lines)
             seen.append(len(lines))
         return repair(lines, whole)
 
-    monkeypatch.setattr(normalize, "repair_block", checked)
+    monkeypatch.setattr(blocks, "repair_block", checked)
     pages = printer_fixtures("*.txt") + printer_fixtures("*.md")
     for path in pages:
         text = path.read_text(encoding="utf-8", errors="replace")

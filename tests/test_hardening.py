@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 import summary_audit
 from conftest import FIXTURES, ROOT, printer_fixtures
-from summary_audit import grammar, normalize, rows
+from summary_audit import grammar, rows
+from summary_audit.text import blocks, decoding, documents, lines, repairs
 from summary_audit.layers import REGISTRY
 from summary_audit.model import Document, Row, Summary, Totals
 from summary_audit.report import renderer
@@ -176,7 +177,7 @@ SEARCHED = {"COLLAPSE_SPLIT", "COMMENT_START", "DELIMITERS", "HAS_SPACE_LIKE", "
 
 
 def _patterns() -> Iterator[Tuple[str, "re.Pattern[str]", bool]]:
-    for module in (normalize, rows, grammar, *PRINTER_MODULES):
+    for module in (decoding, documents, lines, repairs, blocks, rows, grammar, *PRINTER_MODULES):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 yield f"{module.__name__}.{name}", value, name in SEARCHED
@@ -224,7 +225,7 @@ def test_rule_line_shortcut_agrees_with_the_regex() -> None:
     alphabet = " |:-x\t_━=~┃"
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
-        assert normalize.is_rule_line(text) == bool(normalize.RULE_LINE.match(text)), text
+        assert lines.is_rule_line(text) == bool(lines.RULE_LINE.match(text)), text
 
 
 def test_layer_fast_path_agrees_with_the_grammar_on_odd_white_space() -> None:
@@ -294,14 +295,14 @@ def test_inputs_over_the_size_limit_are_refused(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:
         handle.write(SAMPLE.read_bytes())
-        handle.write(b" " * (normalize.MAX_INPUT_BYTES + 1))
+        handle.write(b" " * (decoding.MAX_INPUT_BYTES + 1))
     result = run("check", str(big))
     assert_clean_exit(result, (2,))
     assert "limit" in result.stderr.decode() and "bytes" in result.stderr.decode()
 
 
 def test_the_size_limit_in_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(normalize, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(decoding, "MAX_INPUT_BYTES", 100)
     with pytest.raises(summary_audit.SummaryAuditError, match="limit"):
         summary_audit.parse(SAMPLE.read_bytes())
 
