@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Optional, Sequence, Tuple
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, ContextManager, Optional, Sequence, Tuple
 
 from . import __version__
 from .errors import SummaryAuditError
+from .speed import paused_gc
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Audit, Document
@@ -51,7 +53,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     commands = {"check": _check, "diff": _diff, "codegen": _codegen}
     try:
-        return commands[args.command](args)
+        with _collector_pause(args):
+            return commands[args.command](args)
     except SummaryAuditError as error:
         print(error.located(getattr(args, "file", "-")), file=sys.stderr)
         return EXIT_UNREADABLE
@@ -60,6 +63,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130
+
+
+def _collector_pause(args: argparse.Namespace) -> ContextManager[None]:
+    """The collector held while the command reads and reports (`speed.paused_gc`: the
+    command's own process, so the library need not touch it), but not while a cross-check
+    builds the model in Keras: that makes cycles, and takes seconds the pause cannot save."""
+    if getattr(args, "cross_check", False):
+        return nullcontext()
+    return paused_gc()
 
 
 def _check(args: argparse.Namespace) -> int:

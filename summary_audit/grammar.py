@@ -10,11 +10,12 @@ are memoized per (start symbol, text).
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 import re
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
+from . import memo
 from .model import Inbound, OutputShape, record
 
 if TYPE_CHECKING:
@@ -45,13 +46,6 @@ class LayerCell:
     type_cut: bool
     nested: bool
 
-    def __init__(self, name: Optional[str], type: Optional[str], type_cut: bool, nested: bool) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["name"] = name
-        state["type"] = type
-        state["type_cut"] = type_cut
-        state["nested"] = nested
-
 
 @record
 class ShapeCell:
@@ -63,12 +57,6 @@ class ShapeCell:
     #: the innermost last shape itself is unclosed (not merely the list around it).
     open_end: bool = False
 
-    def __init__(self, shape: OutputShape, cut: bool, open_end: bool = False) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["shape"] = shape
-        state["cut"] = cut
-        state["open_end"] = open_end
-
 
 @record
 class ParamsCell:
@@ -78,11 +66,6 @@ class ParamsCell:
     count: Optional[int]
     note: Optional[str]
 
-    def __init__(self, count: Optional[int], note: Optional[str]) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["count"] = count
-        state["note"] = note
-
 
 @record
 class TotalsLine:
@@ -91,12 +74,6 @@ class TotalsLine:
     kind: str  # total / trainable / non_trainable / optimizer
     count: int
     size_bytes: Optional[float]
-
-    def __init__(self, kind: str, count: int, size_bytes: Optional[float]) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["kind"] = kind
-        state["count"] = count
-        state["size_bytes"] = size_bytes
 
 
 @record
@@ -108,15 +85,6 @@ class StreamRow:
     params: ParamsCell
     inbound: Tuple[Inbound, ...]
     trainable: Optional[bool]
-
-    def __init__(self, layer: LayerCell, shape: ShapeCell, params: ParamsCell, inbound: Tuple[Inbound, ...],
-                 trainable: Optional[bool]) -> None:
-        state = self.__dict__  # (filled key by key: instances keep sharing their keys)
-        state["layer"] = layer
-        state["shape"] = shape
-        state["params"] = params
-        state["inbound"] = inbound
-        state["trainable"] = trainable
 
 
 def count_value(token: str) -> int:
@@ -172,7 +140,7 @@ def grammar_path() -> Path:
     return Path(__file__).resolve().parent.parent / "grammars" / "summary.lark"
 
 
-@lru_cache(maxsize=1)
+@memo.once
 def grammar_text() -> str:
     return grammar_path().read_text(encoding="utf-8")
 
@@ -188,7 +156,7 @@ def parser() -> "Lark":
 FAST_TERMINALS = ("NAME", "TYPE", "REF", "COUNT", "TOTALS_KIND", "UNIT")
 
 
-@lru_cache(maxsize=1)
+@memo.once
 def terminal_patterns() -> Dict[str, str]:
     """The regular expressions of `FAST_TERMINALS`, as Lark compiles them. Kept in a small file
     beside Lark's own cache, named after the grammar text and the installed Lark, so that a
@@ -235,7 +203,7 @@ def _installed_lark() -> str:
 FastPath = Tuple["re.Pattern[str]", Callable[["re.Match[str]"], Any]]
 
 
-@lru_cache(maxsize=1)
+@memo.once
 def fast_paths() -> Dict[str, FastPath]:
     """Shortcuts for the commonest spelling of the cells that never repeat (layer names,
     inbound lists), assembled from the grammar's own terminals so that they accept nothing
@@ -248,7 +216,7 @@ FAST_KEYS = ("layer_cell", "params_cell", "connected_cell", "connected_list", "s
              "model_line")
 
 
-@lru_cache(maxsize=None)
+@memo.once
 def _fast_path(key: str) -> FastPath:
     """One of `fast_paths()`, compiled when a table first needs it (start-up: a table without
     a `Connected to` column never compiles the reference patterns)."""
@@ -336,20 +304,35 @@ def parse_cell(start: str, text: str) -> Any:
 
     Raises `CellError` with the 0-based column of the trouble inside `text`.
     """
-    cached = _CELLS.get((start, text))
-    if cached is not None:
-        return cached
-    if len(_CELLS) > 200_000:
-        _CELLS.clear()
-    for pattern, build in _FAST.get(start) or _load_fast(start):
+    if start in UNIQUE_CELLS:
+        return _read_cell(start, text)
+    return _read_repeating_cell(start, text)
+
+
+#: cells that name a layer differ on every row: a fast-path reading of one is not kept (a long
+#: table would hold a second copy of every name in memory for nothing).
+UNIQUE_CELLS = frozenset({"layer_cell", "connected_cell"})
+
+
+@memo.cached(maxsize=200_000)
+def _read_repeating_cell(start: str, text: str) -> Any:
+    """`_read_cell`, memoized: shapes, counts and types repeat down a table and across tables."""
+    return _read_cell(start, text)
+
+
+def _read_cell(start: str, text: str) -> Any:
+    for pattern, build in _fast_paths_for(start):
         match = pattern.fullmatch(text)
         if match is not None:
-            value = build(match)
-            if start not in UNIQUE_CELLS:
-                _CELLS[(start, text)] = value
-            return value
-    value = _CELLS[(start, text)] = parse_with_grammar(start, text)
-    return value
+            return build(match)
+    return parse_with_grammar(start, text)
+
+
+@memo.once
+def _fast_paths_for(start: str) -> Tuple[FastPath, ...]:
+    """The fast paths a cell of `start` tries, in order (a `Connected to` cell: bare, then listed)."""
+    keys = (start, "connected_list") if start == "connected_cell" else (start,)
+    return tuple(_fast_path(key) for key in keys if key in FAST_KEYS)
 
 
 #: a `Connected to` cell of one plain reference, bare or listed (`x[0][0]`, `['x[0][0]']`): what a
@@ -388,7 +371,7 @@ def layer_cell_parts(text: str) -> Tuple[Optional[str], Optional[str], bool]:
         typ = rest[:-1] if closed else rest
         if typ.isidentifier() and typ[0] in TYPE_STARTS and name.isidentifier():
             return name, typ, not closed
-    paths = _FAST.get("layer_cell") or _load_fast("layer_cell")
+    paths = _fast_paths_for("layer_cell")
     if len(paths) == 1:
         match = paths[0][0].fullmatch(text)
         if match is not None:
@@ -401,37 +384,10 @@ def layer_cell_parts(text: str) -> Tuple[Optional[str], Optional[str], bool]:
 TYPE_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
+@memo.cached(maxsize=200_000)
 def read_shape_cell(text: str) -> ShapeCell:
     """A shape cell's reading with its cut end completed, memoized: shapes repeat down a table."""
-    cell = _SHAPES.get(text)
-    if cell is None:
-        cell = complete_cut_shape(parse_cell("shape_cell", text), text)
-        if len(_SHAPES) > 200_000:
-            _SHAPES.clear()
-        _SHAPES[text] = cell
-    return cell
-
-
-def clear_caches() -> None:
-    """Forget every cell read so far (benchmarks measure cold reads)."""
-    _CELLS.clear()
-    _SHAPES.clear()
-    _grammar_reading.cache_clear()
-
-
-_FAST: Dict[str, List[FastPath]] = {}
-#: cells that name a layer differ on every row: a fast-path reading of one is not kept (a long
-#: table would hold a second copy of every name in memory for nothing).
-UNIQUE_CELLS = frozenset({"layer_cell", "connected_cell"})
-#: every cell read so far: shapes, counts and types repeat down a table and across tables.
-_CELLS: Dict[Tuple[str, str], Any] = {}
-_SHAPES: Dict[str, ShapeCell] = {}
-
-
-def _load_fast(start: str) -> List[FastPath]:
-    keys = (start, "connected_list") if start == "connected_cell" else (start,)
-    _FAST[start] = [_fast_path(key) for key in keys if key in FAST_KEYS]
-    return _FAST[start]
+    return complete_cut_shape(parse_cell("shape_cell", text), text)
 
 
 def parse_with_grammar(start: str, text: str) -> Any:
@@ -443,7 +399,7 @@ def parse_with_grammar(start: str, text: str) -> Any:
     raise CellError(str(value), value.column)
 
 
-@lru_cache(maxsize=65536)
+@memo.cached(maxsize=65536)
 def _grammar_reading(start: str, text: str) -> Tuple[bool, Any]:
     from .lark_parser import parse
 

@@ -15,8 +15,8 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
-from .model import Candidate, Inbound, OutputShape, Row, Shape, Summary, is_multi, record
-from .speed import paused_gc
+from . import memo
+from .model import Candidate, Format, Inbound, OutputShape, Row, Shape, Summary, is_multi, record
 
 DATA_FORMATS = ("channels_last", "channels_first")
 UNKNOWN_SHAPE_WORDS = ("multiple", "?")
@@ -77,7 +77,6 @@ class Inference:
         state["explained"] = explained
 
 
-@paused_gc()
 def infer(summary: Summary) -> Inference:
     """Read the table in the data format that explains the most rows."""
     first = _infer(summary, "channels_last")
@@ -426,33 +425,36 @@ def _is_input_layer(row: Row) -> bool:
 # ---- one row -----------------------------------------------------------------------------------
 
 
-#: a row's whole inference, minus the row, by everything about the row it depends on (see
-#: `_infer_row`): long tables repeat the same rows, each read the same way.
-_OUTCOMES: Dict[Tuple, RowInference] = {}
-
-
 def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
-    """Memoized `_infer_one_row`. The key holds every row field the inference reads, bar the
-    ones that cannot matter there: a typeless row (`_typeless`) and a nested model
-    (`_container`, which reads the rows below it) are never memoized; the name only breaks
-    ties between several candidate classes (`_named_after`), so which classes it is named
-    after is part of the key then (`batch_normalization_7 (BatchNorm` rows share a reading)."""
+    """`_infer_one_row`, memoized (`_row_outcome`) for the rows it can be: not a typeless row
+    (`_typeless`), nor a nested model (`_container`, which reads the rows below it). Long tables
+    repeat the same rows, each read the same way: rows read alike share one result (`verify`
+    counts on it)."""
     classes = (row.layer_class,) if row.layer_class else row.class_candidates
-    named = tuple(_named_after(name, row.name) for name in classes) if len(classes) > 1 else None
-    key = (classes, row.type, row.params_note, inputs, row.output_shape, row.params, row.shape_cut,
-           data_format, summary.format, named)
-    try:
-        cached = _OUTCOMES.get(key)
-    except TypeError:  # an unhashable part (never from the parser): no memo
-        return _infer_one_row(summary, index, row, inputs, data_format)
-    if cached is not None:
-        return cached
-    result = _infer_one_row(summary, index, row, inputs, data_format)
-    if (row.type or classes) and not _is_container(classes):
-        if len(_OUTCOMES) > 100_000:
-            _OUTCOMES.clear()
-        _OUTCOMES[key] = result
-    return result
+    if row.type or classes:
+        try:
+            outcome = _row_outcome(classes, row.type, row.params_note, inputs, row.output_shape, row.params,
+                                   row.shape_cut, data_format, summary.format, row.name if len(classes) > 1 else "")
+        except TypeError:  # an unhashable part (never from the parser): no memo
+            outcome = None
+        if outcome is not None:
+            return outcome
+    return _infer_one_row(summary, index, row, inputs, data_format)
+
+
+@memo.cached(maxsize=100_000)
+def _row_outcome(classes: Tuple[str, ...], printed_type: str, params_note: Optional[str], inputs: Tuple[Shape, ...],
+                 output_shape: OutputShape, params: Optional[int], shape_cut: bool, data_format: str,
+                 generation: Format, name: str) -> Optional[RowInference]:
+    """`_infer_one_row` of a row made of what it reads of one (the line, the links, the depth
+    do not matter to it; the name only breaks ties between several classes, `_named_after`,
+    so it is given only then: `batch_normalization_7 (BatchNormalization)` rows share a
+    reading). None for a nested model: its reading needs the rows below it."""
+    if _is_container(classes):
+        return None
+    row = Row(0, name, printed_type, classes[0] if len(classes) == 1 else None, output_shape, params,
+              class_candidates=classes, params_note=params_note, shape_cut=shape_cut)
+    return _infer_one_row(Summary(None, generation, 0, 0, (), None), 0, row, inputs, data_format)
 
 
 def _is_container(classes: Tuple[str, ...]) -> bool:
@@ -566,31 +568,28 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
     if all(c.params is None for c in candidates) and row.params:
         return RowInference(name, inputs, None, False, reason=candidates[0].explanation or
                             "the count depends on settings the table does not print")
-    best, exact_fit, alternatives = _choice(candidates, row)
+    best, exact_fit, alternatives = _choice(spec, row, inputs, data_format, summary)
     return RowInference(name, inputs, best, exact_fit, alternatives)
 
 
-#: id(candidates), the row's count, shape and cut → the candidates list, the choice among them.
-_CHOICES: Dict[Tuple, Tuple[List[Candidate], Tuple[Candidate, bool, Tuple[Candidate, ...]]]] = {}
+def _choice(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+            summary: Summary) -> Tuple[Candidate, bool, Tuple[Candidate, ...]]:
+    """The exact candidate (best ranked) and the next ones, else the closest, among the
+    spec's candidates for the row's printed output (at least one)."""
+    return _chosen(spec, inputs, row.output_shape, row.params, data_format, summary.format, row.shape_cut)
 
 
-def _choice(candidates: List[Candidate], row: Row) -> Tuple[Candidate, bool, Tuple[Candidate, ...]]:
-    """The exact candidate (best ranked) and the next ones, else the closest: memoized, for
-    long tables repeat the same rows (a cached candidates list, the same count and shape)."""
-    key = (id(candidates), row.params, row.output_shape, row.shape_cut)
-    cached = _CHOICES.get(key)
-    if cached is not None and cached[0] is candidates:
-        return cached[1]
+@memo.cached(maxsize=100_000)
+def _chosen(spec: LayerSpec, inputs: Tuple[Shape, ...], output_shape: OutputShape, params: Optional[int],
+            data_format: str, generation: Format, shape_cut: bool) -> Tuple[Candidate, bool, Tuple[Candidate, ...]]:
+    """`_choice`, memoized by what it reads: long tables repeat the same rows."""
+    candidates = _spec_candidates(spec, inputs, output_shape, params, data_format, generation)
+    row = Row(0, "", "", None, output_shape, params, shape_cut=shape_cut)  # (what `_fits` and `_distance` read of one)
     exact = [c for c in candidates if _fits(c, row)]
     if exact:
         exact.sort(key=lambda c: c.rank)
-        choice = (exact[0], True, tuple(exact[1:4]))
-    else:
-        choice = (min(candidates, key=lambda c: _distance(c, row)), False, ())
-    if len(_CHOICES) > 100_000:
-        _CHOICES.clear()
-    _CHOICES[key] = (candidates, choice)
-    return choice
+        return exact[0], True, tuple(exact[1:4])
+    return min(candidates, key=lambda c: _distance(c, row)), False, ()
 
 
 def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple[int, Shape]],
@@ -607,26 +606,25 @@ def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple
     return None
 
 
-_CANDIDATES: Dict[Tuple, List[Candidate]] = {}
-
-
 def _candidates(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], output_shape: OutputShape, data_format: str,
-                summary: Summary) -> List[Candidate]:
+                summary: Summary) -> Tuple[Candidate, ...]:
     """The spec's configurations for a row read with these inputs and this output (the printed
-    one, or None to ask what the layer would give), memoized: rows repeat down a table."""
-    key = (spec.class_name, inputs, output_shape, row.params, data_format, summary.format)
-    cached = _CANDIDATES.get(key)
-    if cached is None:
-        query = LayerQuery(input_shapes=inputs, output_shape=output_shape, params=row.params, data_format=data_format,
-                           generation=summary.format, name=row.name, printed_type=row.type)
-        try:
-            cached = list(spec.candidates(query))
-        except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
-            cached = []
-        if len(_CANDIDATES) > 100_000:
-            _CANDIDATES.clear()
-        _CANDIDATES[key] = cached
-    return cached
+    one, or None to ask what the layer would give)."""
+    return _spec_candidates(spec, inputs, output_shape, row.params, data_format, summary.format)
+
+
+@memo.cached(maxsize=100_000)
+def _spec_candidates(spec: LayerSpec, inputs: Tuple[Shape, ...], output_shape: OutputShape, params: Optional[int],
+                     data_format: str, generation: Format) -> Tuple[Candidate, ...]:
+    """`spec.candidates` of the query these make, memoized by them: rows repeat down a table.
+    (The query leaves the row's name and printed type at their defaults: no spec reads them,
+    and a name would make every row's candidates its own.)"""
+    query = LayerQuery(input_shapes=inputs, output_shape=output_shape, params=params, data_format=data_format,
+                       generation=generation)
+    try:
+        return tuple(spec.candidates(query))
+    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+        return ()
 
 
 def _fits(candidate: Candidate, row: Row) -> bool:

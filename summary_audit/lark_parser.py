@@ -6,18 +6,19 @@ one never imports Lark at all (importing it was most of the command's own start-
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, List, Optional, Tuple
 
 from lark import Lark, Token, Transformer, UnexpectedInput
 
+from . import memo
 from .grammar import (START_SYMBOLS, UNIT_BYTES, MAX_DIGITS, CellError, LayerCell, ParamsCell, ShapeCell,
                       StreamRow, TotalsLine, count_value, inbound_ref, grammar_text)
 from .model import Inbound
 
 
-@lru_cache(maxsize=1)
+@memo.once
 def parser() -> Lark:
+    """The LALR parser of every start symbol, built once (from Lark's own cache file after the first run)."""
     return Lark(grammar_text(), parser="lalr", lexer="contextual",
                 start=list(START_SYMBOLS), transformer=_ToValues(), propagate_positions=False,
                 cache=True, maybe_placeholders=False)

@@ -1,4 +1,6 @@
-"""Speed helpers shared by the pipeline stages; nothing here changes a result."""
+"""The collector pause of the entry points (the command line, the benchmarks): nothing here
+changes a result, and the library itself never calls it — pausing and freezing the collector
+is a process-wide side effect that a notebook or a pytest session calling `parse` must not get."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Iterator
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a long table is read: the pipeline makes a
+    """Hold the cyclic garbage collector while a command reads its tables: the pipeline makes a
     few small objects a row and hardly any reference cycles, and CPython would otherwise scan
     every live row again and again as they pile up (measured: a quarter to a third of the
     time of a 10,000-row table). Reference counting still frees what is dropped; the

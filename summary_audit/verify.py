@@ -10,15 +10,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
 from .layers.base import fmt
-from .model import Audit, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
+from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
 from .report.common import shape_text
-from .speed import paused_gc
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
 UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
-@paused_gc()
 def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
@@ -64,13 +62,13 @@ _NEW_ROW_AUDIT = partial(tuple.__new__, RowAudit)
 def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
     best = result.best
     if best is None and result.problem:
-        findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {result.problem}"))
+        findings.append(Finding("error", row.line, Code.SHAPE_MISMATCH, f"{row.name}: {result.problem}"))
         return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,),
                         layer_class=result.layer_class)
     if best is None:
         reason = result.reason or "nothing to check"
         findings.append(Finding("info" if row.layer_class or row.class_candidates else "warning", row.line,
-                                "unknown-layer" if result.layer_class is None else "unverified-row",
+                                Code.UNKNOWN_LAYER if result.layer_class is None else Code.UNVERIFIED_ROW,
                                 f"{row.name}: {reason}"))
         return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes, messages=(reason,),
                         layer_class=result.layer_class)
@@ -121,16 +119,16 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
         text = f"printed {fmt(row.params)}; {best.explanation}" if best.explanation else \
             f"printed {fmt(row.params)}; expected {fmt(best.params)}"
         messages.append(text)
-        findings.append(Finding("error", row.line, "param-mismatch", f"{row.name}: {text}"))
+        findings.append(Finding("error", row.line, Code.PARAM_MISMATCH, f"{row.name}: {text}"))
     if not shape_fits(best.output_shape, row.output_shape):
         text = f"printed output {shape_text(row.output_shape)}; expected {shape_text(best.output_shape)}"
         if best.explanation and not messages:
             text += f" ({best.explanation})"
         messages.append(text)
-        findings.append(Finding("error", row.line, "shape-mismatch", f"{row.name}: {text}"))
+        findings.append(Finding("error", row.line, Code.SHAPE_MISMATCH, f"{row.name}: {text}"))
     if not messages:
         messages.append("no configuration reproduces this row")
-        findings.append(Finding("error", row.line, "param-mismatch", f"{row.name}: {messages[0]}"))
+        findings.append(Finding("error", row.line, Code.PARAM_MISMATCH, f"{row.name}: {messages[0]}"))
     return messages
 
 
@@ -159,13 +157,13 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     return TotalsAudit(totals, expected_total, printed_sum - frozen, frozen, status)
 
 
-def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[str, str]]:
+def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[Code, str]]:
     """Rows the paste left out, or a count cut at the column edge: the rows shown need not
     add up to the total, so a sum that misses is a warning."""
     if summary.gaps:
-        return "rows-elided", f"rows were left out (line {summary.gaps[0]})"
+        return Code.ROWS_ELIDED, f"rows were left out (line {summary.gaps[0]})"
     cut = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "cut"), None)
-    return None if cut is None else ("count-cut", f"a count was cut at the column edge (line {cut})")
+    return None if cut is None else (Code.COUNT_CUT, f"a count was cut at the column edge (line {cut})")
 
 
 def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
@@ -189,42 +187,42 @@ def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
     return counted, printed_sum, frozen
 
 
-def _check_sum(totals: Totals, printed_sum: int, expected_total: int) -> Tuple[str, Optional[str]]:
+def _check_sum(totals: Totals, printed_sum: int, expected_total: int) -> Tuple[Code, Optional[str]]:
     if totals.total is None:
-        return "total-mismatch", None
+        return Code.TOTAL_MISMATCH, None
     if totals.total == expected_total:
-        return "total-mismatch", None
+        return Code.TOTAL_MISMATCH, None
     optimizer = f" + {fmt(totals.optimizer)} optimizer = {fmt(expected_total)}" if totals.optimizer else ""
-    return "total-mismatch", (f"Total params printed {fmt(totals.total)}; the rows add up to {fmt(printed_sum)}"
+    return Code.TOTAL_MISMATCH, (f"Total params printed {fmt(totals.total)}; the rows add up to {fmt(printed_sum)}"
                               f"{optimizer}")
 
 
-def _check_split(totals: Totals) -> Tuple[str, Optional[str]]:
+def _check_split(totals: Totals) -> Tuple[Code, Optional[str]]:
     if None in (totals.total, totals.trainable, totals.non_trainable):
-        return "trainable-mismatch", None
+        return Code.TRAINABLE_MISMATCH, None
     split = totals.trainable + totals.non_trainable + (totals.optimizer or 0)  # type: ignore[operator]
     if split == totals.total:
-        return "trainable-mismatch", None
+        return Code.TRAINABLE_MISMATCH, None
     optimizer = f" + {fmt(totals.optimizer)} optimizer" if totals.optimizer else ""
-    return "trainable-mismatch", (f"trainable {fmt(totals.trainable)} + non-trainable {fmt(totals.non_trainable)}"  # type: ignore[arg-type]
+    return Code.TRAINABLE_MISMATCH, (f"trainable {fmt(totals.trainable)} + non-trainable {fmt(totals.non_trainable)}"  # type: ignore[arg-type]
                                   f"{optimizer} = {fmt(split)}, not the printed total {fmt(totals.total)}")  # type: ignore[arg-type]
 
 
-def _check_frozen(totals: Totals, frozen: int, printed_sum: int) -> Optional[Tuple[str, Optional[int], str]]:
+def _check_frozen(totals: Totals, frozen: int, printed_sum: int) -> Optional[Tuple[Code, Optional[int], str]]:
     if totals.non_trainable is None or totals.non_trainable == frozen:
         return None
     line = totals.lines.get("non_trainable")
-    return ("non-trainable-unexplained", line,
+    return (Code.NON_TRAINABLE_UNEXPLAINED, line,
             f"Non-trainable params printed {fmt(totals.non_trainable)}; the rows account for {fmt(frozen)} "
             f"(moving statistics of normalization layers, rows marked not trainable): the other "
             f"{fmt(totals.non_trainable - frozen)} come from layers frozen with trainable=False, or the line is "
             f"stale (trainable changed after compile)")
 
 
-def _check_sizes(totals: Totals) -> List[Optional[Tuple[str, Optional[int], str]]]:
+def _check_sizes(totals: Totals) -> List[Optional[Tuple[Code, Optional[int], str]]]:
     counts = {"total": totals.total, "trainable": totals.trainable, "non_trainable": totals.non_trainable,
               "optimizer": totals.optimizer}
-    found: List[Optional[Tuple[str, Optional[int], str]]] = []
+    found: List[Optional[Tuple[Code, Optional[int], str]]] = []
     # Keras 3 counts the optimizer's step as a parameter of 8 bytes (int64): 52 params, 212.00 B
     counter = 4 if totals.optimizer else 0
     for kind, printed in totals.sizes.items():
@@ -235,7 +233,7 @@ def _check_sizes(totals: Totals) -> List[Optional[Tuple[str, Optional[int], str]
         fitting = [name for width, name in DTYPE_BYTES if _size_matches(printed, count * width)]
         reason = f"fits {fitting[0]} weights ({printed / max(count, 1):.0f} bytes each)" if fitting else \
             "fits no weight size"
-        found.append(("size-mismatch", totals.lines.get(kind),
+        found.append((Code.SIZE_MISMATCH, totals.lines.get(kind),
                       f"{kind.replace('_', '-')} size printed {_size_text(printed)}; {fmt(count)} float32 params "
                       f"take {_size_text(count * 4)}: {reason}"))
     return found

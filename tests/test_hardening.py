@@ -317,25 +317,70 @@ class _Cycle:
         self.me = self
 
 
-def test_the_collector_is_paused_and_left_as_found() -> None:
-    """Parsing holds the cyclic collector and hands what it made to the oldest generation:
-    the caller's own young cyclic garbage is still collected (before the pause, not lost
-    among promoted objects), the collector runs again afterwards, and a caller that turned
-    it off finds it off."""
+def test_the_collector_pause_is_left_as_found() -> None:
+    """The pause of the entry points holds the cyclic collector and hands what it made to the
+    oldest generation: the caller's own young cyclic garbage is still collected (before the
+    pause, not lost among promoted objects), the collector runs again afterwards, and a
+    caller that turned it off finds it off."""
     import gc
     import weakref
 
-    table = (FIXTURES / "samples" / "seed000_keras2.txt").read_text(encoding="utf-8")
+    from summary_audit.speed import paused_gc
+
+    table = SAMPLE.read_text(encoding="utf-8")
     garbage = _Cycle()
     alive = weakref.ref(garbage)
     del garbage
     assert alive() is not None  # (a cycle: reference counting alone does not free it)
-    summary_audit.audit(summary_audit.parse(table).summaries[0])
-    assert alive() is None
+    with paused_gc():
+        assert alive() is None
+        assert not gc.isenabled()
+        summary_audit.audit(summary_audit.parse(table).summaries[0])
     assert gc.isenabled()
     gc.disable()
     try:
-        summary_audit.parse(table)
+        with paused_gc():
+            assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_command_holds_the_collector_while_it_reads(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    """The pause is the command's (its own process), taken around the command it runs."""
+    import gc
+
+    from summary_audit import cli, verify
+
+    seen: List[bool] = []
+    real = verify.audit
+
+    def audit(summary: Summary) -> "summary_audit.model.Audit":
+        seen.append(gc.isenabled())
+        return real(summary)
+
+    monkeypatch.setattr(verify, "audit", audit)
+    assert cli.main(["check", str(SAMPLE)]) == 0
+    assert "conv2d_9" in capsys.readouterr().out
+    assert seen == [False] and gc.isenabled()
+
+
+def test_audit_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library never pauses the collector: that would reach a notebook's or a pytest
+    session's whole heap."""
+    import gc
+
+    from summary_audit import verify
+
+    seen: List[bool] = []
+    real = verify.infer
+
+    def infer(summary: Summary) -> "summary_audit.infer.Inference":
+        seen.append(gc.isenabled())
+        return real(summary)
+
+    summary = summary_audit.parse(SAMPLE.read_text(encoding="utf-8")).summaries[0]
+    monkeypatch.setattr(verify, "infer", infer)
+    assert summary_audit.audit(summary).status == "ok"
+    assert seen == [True]

@@ -1,7 +1,9 @@
 """The JSON report: the contract outside checks read (`../shared/report.schema.json`).
 
 Required fields keep their meaning; extra fields (`end_line`, `class_candidates`, ...) are
-allowed by the schema and carry what a machine reader may want beyond it.
+allowed by that schema and carry what a machine reader may want beyond it. The package ships
+its own copy, `report.schema.json` beside this module (`schema()`): the shared one with every
+field written here declared.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from ..model import Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
 from .common import shape_json
 
 INDENT = "  "
+
+
+def schema() -> Dict[str, Any]:
+    """The report's JSON schema, shipped in the package: the shared contract plus every
+    field this writer adds to it, each described."""
+    from importlib.resources import files
+
+    return json.loads(files(__package__).joinpath("report.schema.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def render(document: Document, audits: Sequence[Audit],
