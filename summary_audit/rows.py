@@ -23,7 +23,6 @@ from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Bl
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
-from .speed import paused_gc
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
 NO_CELLS: Tuple[str, ...] = ()
@@ -70,7 +69,6 @@ class _RawRow:
 # ---- entry points ------------------------------------------------------------------------------
 
 
-@paused_gc()
 def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
     """Every summary table in a paste, a document or a notebook, with what could not be read."""
     text = decode(data) if isinstance(data, bytes) else data
