@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from operator import itemgetter
-from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
@@ -166,7 +165,7 @@ def _read_table(header: Line, body: Sequence[Line], findings: List[Finding]) -> 
     layout = printer.layout_for(lines)
     cut = _cut_rows(body, header.collapsed, layout, printer, findings)
     wrapped = _has_wrapped_cells(cut.rows)
-    rows = tuple(_read_rows(cut.rows, layout, printer, findings))
+    rows = tuple(_read_rows(cut.rows, printer, findings))
     totals = _read_totals(cut.totals, findings)
     return _Table(for_rows(printer, TableRows(lines, rows, wrapped)), layout.roles, rows, totals, tuple(cut.gaps))
 
@@ -388,7 +387,7 @@ def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
 # ---- cells → rows -------------------------------------------------------------------------------
 
 
-def _read_rows(raw_rows: List[_RawRow], layout: Layout, printer: Printer, findings: List[Finding]) -> List[Row]:
+def _read_rows(raw_rows: List[_RawRow], printer: Printer, findings: List[Finding]) -> List[Row]:
     """The rows, in order. Takes `raw_rows` apart as it goes: each row's cut cells are freed
     once its Row is made, so a long table never holds both in full (peak memory)."""
     rows: List[Row] = []

@@ -1,8 +1,8 @@
 """Which printer printed a table: told in one place, in one order.
 
 Each module of this package declares one printer (`base.Printer`): Keras 3's box tables, a
-markdown table, TensorFlow.js, Keras 1, Keras 2's ruled layout, tf.keras 2.7+ / tf_keras's wrapped one. A
-table is told first by its lines (`for_lines`: the header and the body, before any row is
+markdown table, TensorFlow.js, Keras 1, Keras 2's ruled layout, tf.keras 2.7+ / tf_keras's
+wrapped one. A table is told first by its lines (`for_lines`: the header and the body, before any row is
 read), which sets how its lines are cut; printers sharing a layout are then told apart by the
 rows read (`for_rows`: Keras 1 from Keras 2 by its class names and links, tf_keras from a Keras 2
 paste that lost its rules by its wrapped cells and byte sizes). Adding a printer is a module here
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from .base import (COLUMN_TITLES, is_rule_between_rows, CONNECTED, DELIMITERS, INPUT, LAYER, PARAMS, ROLES, SHAPE, TRAINABLE, Printer, TableLines,
-                   TableRows)
+from .base import (COLUMN_TITLES, CONNECTED, DELIMITERS, INPUT, LAYER, PARAMS, ROLES, SHAPE, TRAINABLE, Printer,
+                   TableLines, TableRows, is_rule_between_rows)
 from .keras1 import KERAS1
 from .keras2 import KERAS2
 from .keras3 import KERAS3
@@ -52,6 +52,6 @@ def by_format(format: str) -> Printer:
     return BY_FORMAT.get(format, MARKDOWN)
 
 
-__all__ = ["COLUMN_TITLES", "CONNECTED", "DELIMITERS", "INPUT", "LAYER", "PARAMS", "ROLES", "SHAPE", "TRAINABLE", "Printer",
-           "TableLines", "TableRows", "Layout", "layout_of", "PRINTERS", "BY_FORMAT", "BY_LIBRARY", "for_lines",
+__all__ = ["COLUMN_TITLES", "CONNECTED", "DELIMITERS", "INPUT", "LAYER", "PARAMS", "ROLES", "SHAPE", "TRAINABLE",
+           "Printer", "TableLines", "TableRows", "Layout", "layout_of", "PRINTERS", "BY_FORMAT", "BY_LIBRARY", "for_lines",
            "for_rows", "by_format", "table_lines", "KERAS1", "KERAS2", "KERAS3", "MARKDOWN", "TFJS", "TF_KERAS"]

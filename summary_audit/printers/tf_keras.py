@@ -11,9 +11,6 @@ class TfKeras(Printer):
     def claims_lines(self, table: TableLines) -> bool:
         return not table.delimited  # the columns layout that wraps: what a ruled one is not
 
-    def claims_rows(self, table: TableRows) -> bool:
-        return True
-
 
 def has_tf_keras_marks(table: TableRows) -> bool:
     """Wrapped cells, byte sizes, or the indented header with blank lines between rows."""
