@@ -17,8 +17,9 @@ from typing import List, Optional, Tuple
 
 from .errors import SummaryAuditError
 from .keras_build import plan_to_json
-from .model import Audit, Row, Summary, is_multi
+from .model import Audit, Row, Summary
 from .plan import ModelPlan, plan_model
+from .shapes import one_output, shape_text
 
 DEFAULT_MAX_PARAMS = 100_000_000
 DEFAULT_TIMEOUT = 300.0
@@ -116,8 +117,8 @@ def compare(table: Summary, built: Summary, names: Optional[List[str]] = None) -
     found: List[RowDifference] = []
     for printed, made in zip(mine, theirs):
         if not _same_shape(printed, made):
-            found.append(RowDifference(printed.line, printed.name, "output shape", _text(printed.output_shape),
-                                       _text(made.output_shape)))
+            found.append(RowDifference(printed.line, printed.name, "output shape", shape_text(printed.output_shape),
+                                       shape_text(made.output_shape)))
         if printed.params is not None and made.params is not None and printed.params != made.params:
             found.append(RowDifference(printed.line, printed.name, "Param #", f"{printed.params:,}", f"{made.params:,}"))
     if len(mine) != len(theirs):
@@ -149,22 +150,10 @@ def _paired(mine: List[Row], names: List[str], theirs: List[Row]) -> List[Row]:
 
 
 def _same_shape(printed: Row, made: Row) -> bool:
-    a, b = _unwrap(printed.output_shape), _unwrap(made.output_shape)
+    a, b = one_output(printed.output_shape), one_output(made.output_shape)
     if not isinstance(a, tuple) or not isinstance(b, tuple) or printed.shape_cut or made.shape_cut:
         return True
     return a == b
-
-
-def _unwrap(shape: object) -> object:
-    if isinstance(shape, tuple) and is_multi(shape) and len(shape) == 1:
-        return shape[0]
-    return shape
-
-
-def _text(shape: object) -> str:
-    from .report.common import shape_text
-
-    return shape_text(shape)  # type: ignore[arg-type]
 
 
 def to_keras(summary: Summary, library: Optional[str] = None) -> object:

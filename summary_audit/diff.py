@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Literal, Optional, Sequence, Tuple
 
-from .model import OutputShape, Row, Summary, Totals, is_multi
+from .model import OutputShape, Row, Summary, Totals
+from .shapes import one_output, shape_text
 
 ChangeKind = Literal["added", "removed", "changed"]
 Value = Any
@@ -176,9 +177,7 @@ def normalize_shape(shape: OutputShape, cut: bool = False) -> OutputShape:
     """tf.keras's `[(None, 28, 28, 1)]` is Keras 3's `(None, 28, 28, 1)`; words and cut cells are unknown."""
     if cut or shape is None or isinstance(shape, str):
         return None
-    if is_multi(shape) and len(shape) == 1:
-        return shape[0]
-    return shape
+    return one_output(shape)
 
 
 def _key(row: Row) -> _Key:
@@ -391,7 +390,7 @@ def diff(a: Summary, b: Summary, *, strict_names: bool = False) -> SummaryDiff:
 
 
 def _value_text(field_name: str, value: Value) -> str:
-    from .report.common import count_text, shape_text
+    from .report.common import count_text
 
     if field_name == "output_shape":
         return shape_text(value)

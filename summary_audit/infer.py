@@ -14,7 +14,8 @@ from operator import attrgetter
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
-from .layers.base import fmt, prefix_shape, same_shape
+from .layers.base import fmt
+from .shapes import one_output, prefix_shape, same_shape, shapes_text
 from . import memo
 from .model import Candidate, Format, Inbound, OutputShape, Row, Shape, Summary, is_multi, record
 
@@ -154,7 +155,7 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
                            for p, shape in zip(producers, reader.input_shapes))
             again = _infer_row(summary, consumer, summary.rows[consumer], inputs, data_format)
             if again.exact and again.best is not None:
-                note = f"reads {_shape_words((best.output_shape,))} from line {row.line}, as that row's count says"
+                note = f"reads {shapes_text((best.output_shape,))} from line {row.line}, as that row's count says"
                 results[consumer] = replace(again, best=replace(again.best, note=note))
                 culprits.add(index)
     return culprits
@@ -165,7 +166,7 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
     result, producer = results[index], results[source]
     if not _unchecked(producer):
         return False
-    shown = _shape_words(result.input_shapes)
+    shown = shapes_text(result.input_shapes)
     row = summary.rows[index]
     reader = f"{row.name} (line {row.line})"
     if result.best is None:
@@ -176,7 +177,7 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
         needed = _needed_input(summary, index, result, data_format)
         if needed is None or same_shape(needed, result.input_shapes[0]):
             return False
-        wanted = _shape_words((needed,))
+        wanted = shapes_text((needed,))
         results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
                                               f"(line {summary.rows[source].line})")
         problem = f"{reader} fits its count only with an input of {wanted}"
@@ -209,7 +210,7 @@ def _blame_checked_input(summary: Summary, results: List[RowInference], index: i
         better = _better_producer_output(summary, results, index, source, producers, data_format)
         if better is not None:
             results[source] = replace(results[source], exact=False, best=None, problem=(
-                f"{reader.name} (line {reader.line}) reads {_shape_words((better,))}, which this "
+                f"{reader.name} (line {reader.line}) reads {shapes_text((better,))}, which this "
                 f"layer's own numbers give with a more usual setting; one of the two rows is wrong"))
             return
 
@@ -515,11 +516,6 @@ def _concrete(shape: OutputShape) -> bool:
     return isinstance(shape, tuple) and not is_multi(shape) and len(shape) > 0
 
 
-def _shape_words(shapes: Sequence[OutputShape]) -> str:
-    return ", ".join("(" + ", ".join("None" if d is None else str(d) for d in s) + ")"  # type: ignore[union-attr]
-                     for s in shapes)
-
-
 def _unknown_reason(row: Row) -> str:
     suggestion = REGISTRY.suggest(row.type) if row.type else None
     hint = f" (did you mean {suggestion}?)" if suggestion else ""
@@ -561,7 +557,7 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
             return RowInference(name, inputs, closest, False)
         if not spec.has_weights:
             return RowInference(name, inputs, None, False, problem=(
-                f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
+                f"no {name} turns an input of {shapes_text(inputs)} into {shapes_text((row.output_shape,))}"))
     if not candidates:
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
         return RowInference(name, inputs, None, False, reason=reason)
@@ -602,7 +598,7 @@ def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple
             continue
         if again.params is not None and chosen.params is not None and again.params != chosen.params:
             return position, (f"a shared layer: its weights ({chosen.explanation}) do not fit call "
-                               f"{position + 1}, whose input {_shape_words((shape,))} would need {fmt(again.params)}")
+                               f"{position + 1}, whose input {shapes_text((shape,))} would need {fmt(again.params)}")
     return None
 
 
@@ -641,8 +637,8 @@ def shape_fits(derived: OutputShape, printed: OutputShape) -> bool:
         return True
     if isinstance(derived, str):
         return True
-    if is_multi(printed) and not is_multi(derived) and len(printed) == 1:  # type: ignore[arg-type]
-        printed = printed[0]  # type: ignore[index]
+    if not is_multi(derived):
+        printed = one_output(printed)
     return same_shape(derived, printed)
 
 
@@ -686,8 +682,8 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
     if len(inputs) == 1 and _is_input_layer(entry) and _concrete(entry.output_shape) \
             and not shape_fits(entry.output_shape, inputs[0]):
         return RowInference(name, inputs, None, False, problem=(
-            f"it reads {_shape_words(inputs)}, but its own input layer {entry.name} (line {entry.line}) "
-            f"takes {_shape_words((entry.output_shape,))}"))
+            f"it reads {shapes_text(inputs)}, but its own input layer {entry.name} (line {entry.line}) "
+            f"takes {shapes_text((entry.output_shape,))}"))
     total = sum(inner.values())
     terms = " + ".join(f"{v:,}" for v in inner.values())
     # A model's output is its last layer's (Keras lists a model's layers in topological order).

@@ -14,7 +14,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .errors import SummaryAuditError
 from .layers import REGISTRY
 from .layers.base import LayerCall
-from .model import Audit, Inbound, RowAudit, Shape, is_multi
+from .model import Audit, Inbound, OutputShape, RowAudit, Shape, is_multi
+from .shapes import one_output, shape_text
 
 #: the layer that stands in for a nested model printed without its layers: it owns the row's
 #: weights and gives its output shape, so the rebuilt model prints the same numbers.
@@ -150,7 +151,7 @@ def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
             shape = outer_input or _first_input(row_audit, data_format)
             inputs.append(_input_plan(f"{name}_input", shape, row.line, _int_input(rows, index - 1)))
             if outer_input is None:
-                assumptions.append(f"input shape {_words(shape)} of line {row.line}: "
+                assumptions.append(f"input shape {shape_text(shape)} of line {row.line}: "
                                    f"{'as printed' if has_input_rows else 'reconstructed from its numbers'}")
             previous = (f"{name}_input", 0, 0)
         if row.inbound and not inputs and not known:
@@ -257,9 +258,7 @@ def _stand_in(row_audit: RowAudit, calls: Tuple[Tuple[TensorRef, ...], ...], why
     """A row today's Keras cannot build as such: a layer that holds its weights and gives its
     output shape, so the rebuilt model prints the same numbers (and says so in a comment)."""
     row = row_audit.row
-    out = row.output_shape
-    if isinstance(out, tuple) and is_multi(out) and len(out) == 1:
-        out = out[0]
+    out = one_output(row.output_shape)
     if not isinstance(out, tuple) or is_multi(out) or not out or any(d is None for d in out[1:]):
         raise PlanError(f"{row.name}: {why}, and without one concrete output shape nothing can stand in for it",
                         row.line, None)
@@ -293,9 +292,8 @@ def _first_input(row_audit: RowAudit, data_format: str) -> Shape:
     return shape
 
 
-def _single(shape: object) -> Shape:
-    if isinstance(shape, tuple) and is_multi(shape) and len(shape) == 1:
-        shape = shape[0]
+def _single(shape: OutputShape) -> Shape:
+    shape = one_output(shape)
     if not isinstance(shape, tuple) or is_multi(shape):
         raise PlanError("an input layer without one concrete shape", None, None)
     return shape  # type: ignore[return-value]
@@ -303,7 +301,7 @@ def _single(shape: object) -> Shape:
 
 def _input_plan(name: str, shape: Shape, line: int, integer: bool) -> InputPlan:
     if not shape or any(d is not None and d <= 0 for d in shape):
-        raise PlanError(f"{name}: no model has an input of shape {_words(shape)}", line, None)
+        raise PlanError(f"{name}: no model has an input of shape {shape_text(shape)}", line, None)
     return InputPlan(name, tuple(shape[1:]), shape[0], "int32" if integer else "float32")
 
 
@@ -311,10 +309,6 @@ def _int_input(rows: Sequence[RowAudit], index: int) -> bool:
     """An Embedding right after the input reads integer ids."""
     following = rows[index + 1] if index + 1 < len(rows) else None
     return following is not None and following.row.layer_class == "Embedding"
-
-
-def _words(shape: Optional[Shape]) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in (shape or ())) + ")"
 
 
 def plans_by_name(plan: ModelPlan) -> Dict[str, LayerPlan]:

@@ -16,6 +16,7 @@ from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
+from .shapes import one_output
 from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
                   document_lines, joined_texts, may_hold_a_row,
@@ -496,20 +497,13 @@ def _reading(printed_type: Optional[str], type_cut: bool, shape_text: str, param
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None
     printed = printed_type or ""
     layer_class, candidates = _classes(printed, type_cut)
-    return (printed, layer_class, _one_shape(shape.shape), params.count, trainable, candidates, params.note, shape.cut)
+    return (printed, layer_class, one_output(shape.shape), params.count, trainable, candidates, params.note, shape.cut)
 
 
 def _classes(printed_type: str, type_cut: bool) -> Tuple[Optional[str], Tuple[str, ...]]:
     """The Keras class a printed type names (None when it may be several), and every one it may."""
     candidates = REGISTRY.resolve(printed_type, type_cut) if printed_type else ()
     return (candidates[0] if len(candidates) == 1 else None), candidates
-
-
-def _one_shape(shape: OutputShape) -> OutputShape:
-    """tf.keras' `[(None, 28, 28, 1)]`: one output, in a list."""
-    if isinstance(shape, tuple) and len(shape) == 1 and isinstance(shape[0], tuple):
-        return shape[0]  # type: ignore[no-any-return]
-    return shape
 
 
 NO_SHAPE = ShapeCell(shape=None, cut=False)
@@ -536,7 +530,7 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
     name = layer.name or ""
     type_cut = layer.type_cut
     layer_class, candidates = _classes(printed_type, type_cut)
-    return Row(line, name, printed_type, layer_class, _one_shape(shape.shape),
+    return Row(line, name, printed_type, layer_class, one_output(shape.shape),
                params.count, depth, inbound, trainable, candidates, params.note, end_line,
                name.endswith("…") or type_cut, shape.cut)
 

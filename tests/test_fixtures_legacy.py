@@ -35,7 +35,7 @@ def _name_matches(printed: str, true: str) -> bool:
 
 
 def _shape_matches(row: Row, true: Any) -> bool:
-    from summary_audit.layers.base import prefix_shape, same_shape
+    from summary_audit.shapes import prefix_shape, same_shape
     if true == "multiple" or row.output_shape == "multiple":
         return row.output_shape == true
     if row.shape_cut:

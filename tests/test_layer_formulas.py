@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from summary_audit.layers import REGISTRY, LayerQuery
-from summary_audit.layers.base import same_shape
+from summary_audit.shapes import same_shape
 
 Case = Tuple[str, Dict[str, Any], Tuple[Any, ...]]
 

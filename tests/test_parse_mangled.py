@@ -12,7 +12,7 @@ import summary_audit
 from conftest import printer_fixtures
 from mangle import MANGLERS
 from summary_audit.model import Summary
-from summary_audit.report.common import shape_text
+from summary_audit.shapes import shape_text
 
 
 def fixture_texts() -> List[Path]:

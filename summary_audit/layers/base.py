@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Format, OutputShape, Shape, is_multi
 from ..printers import KERAS3
+from ..shapes import one_output
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,8 @@ class LayerQuery:
     @property
     def single_output(self) -> Optional[Shape]:
         """The printed output shape when it is one concrete shape."""
-        shape = self.output_shape
-        if isinstance(shape, tuple) and not is_multi(shape):
-            return shape  # type: ignore[return-value]
-        if is_multi(shape) and len(shape) == 1:  # type: ignore[arg-type]
-            return shape[0]  # type: ignore[index]
-        return None
+        shape = one_output(self.output_shape)
+        return shape if isinstance(shape, tuple) and not is_multi(shape) else None  # type: ignore[return-value]
 
 
 class LayerSpec:
@@ -264,29 +261,3 @@ def deconv_output_length(length: Optional[int], kernel: int, padding: str, strid
         return length * stride
     pad = {"same": kernel // 2, "valid": 0, "full": kernel - 1}[padding]
     return (length - 1) * stride + kernel - 2 * pad + output_padding
-
-
-def prefix_shape(printed: OutputShape, derived: OutputShape) -> bool:
-    """A shape cut at the column edge (`[(None, 10, 6), (Non`) agrees with what it begins."""
-    if not isinstance(printed, tuple) or not isinstance(derived, tuple):
-        return False
-    if is_multi(printed):
-        if not is_multi(derived) or len(printed) > len(derived):  # type: ignore[arg-type]
-            return False
-        whole = all(same_shape(p, d) for p, d in zip(printed[:-1], derived))  # type: ignore[arg-type]
-        return whole and prefix_shape(printed[-1], derived[len(printed) - 1])  # type: ignore[index]
-    if is_multi(derived):
-        return prefix_shape(printed, derived[0])  # type: ignore[index]
-    return len(printed) <= len(derived) and all(p is None or d is None or p == d for p, d in zip(printed, derived))
-
-
-def same_shape(a: OutputShape, b: OutputShape) -> bool:
-    """Shapes equal, a None on either side matching anything (unknown dims)."""
-    if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
-        return False
-    if is_multi(a) != is_multi(b):
-        return False
-    if is_multi(a):
-        return len(a) == len(b) and all(same_shape(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
-    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))  # type: ignore[arg-type]
-

@@ -10,6 +10,7 @@ from itertools import product as cartesian
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Shape
+from ..shapes import shape_text
 from .base import (LayerQuery, LayerSpec, channels, conv_output_length, deconv_output_length, fmt,
                    product, register, spatial_dims, with_spatial)
 
@@ -274,11 +275,7 @@ class ConvSpec(LayerSpec):
                     yield Candidate(config={**candidate.config, "input_shape": shape}, params=candidate.params,
                                     output_shape=candidate.output_shape, explanation=candidate.explanation,
                                     trainable_params=candidate.params, non_trainable_params=0, rank=rank,
-                                    note=f"input shape {_shape_text(shape)} reconstructed: no input row")
-
-
-def _shape_text(shape: Shape) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+                                    note=f"input shape {shape_text(shape)} reconstructed: no input row")
 
 
 @register

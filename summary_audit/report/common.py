@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import Any, List, Optional, Union
 
 from ..model import OutputShape, Status, is_multi
+from .. import shapes
 
 MARKS = {"ok": "ok", "mismatch": "MISMATCH", "unverified": "?"}
-
-
-def shape_text(shape: OutputShape) -> str:
-    if shape is None:
-        return ""
-    if isinstance(shape, str):
-        return shape
-    if is_multi(shape):
-        return "[" + ", ".join(shape_text(s) for s in shape) + "]"  # type: ignore[arg-type]
-    dims = ", ".join("None" if d is None else str(d) for d in shape)  # type: ignore[union-attr]
-    return f"({dims},)" if len(shape) == 1 else f"({dims})"  # type: ignore[arg-type]
+#: a shape as Keras prints it (its one home is shapes.py).
+shape_text = shapes.shape_text
 
 
 def shape_json(shape: OutputShape) -> Union[None, str, List[Any]]:
