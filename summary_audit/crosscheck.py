@@ -17,6 +17,8 @@ from typing import List, Optional, Tuple
 
 from .errors import SummaryAuditError
 from .keras_build import plan_to_json
+from .layers import REGISTRY
+from .layers.base import cut_name_match
 from .model import Audit, Row, Summary
 from .plan import ModelPlan, plan_model
 from .shapes import one_output, shape_text
@@ -110,8 +112,8 @@ def compare(table: Summary, built: Summary, names: Optional[List[str]] = None) -
     """Row by row (InputLayer rows aside: printers differ in showing them), then totals. With
     the plan's names the built rows are found by name — Keras may list branches in another
     order — else by position."""
-    mine = [r for r in table.rows if r.layer_class != "InputLayer"]
-    theirs = [r for r in built.rows if r.layer_class != "InputLayer"]
+    mine = [r for r in table.rows if not REGISTRY.is_input_row(r)]
+    theirs = [r for r in built.rows if not REGISTRY.is_input_row(r)]
     if names is not None and len(names) == len(mine):
         theirs = _paired(mine, names, theirs)
     found: List[RowDifference] = []
@@ -139,7 +141,7 @@ def _paired(mine: List[Row], names: List[str], theirs: List[Row]) -> List[Row]:
     free = list(theirs)
     paired: List[Row] = []
     for printed, name in zip(mine, names):
-        fitting = [r for r in free if r.name == name or (r.name.endswith("…") and name.startswith(r.name[:-1]))]
+        fitting = [r for r in free if cut_name_match(name, r.name)]
         if not fitting:
             return theirs  # cannot pair by name: by position
         agreeing = [r for r in fitting if r.params == printed.params and _same_shape(printed, r)]

@@ -11,29 +11,16 @@ alike, then compared field by field, treating whatever a printer could not say (
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Literal, Optional, Sequence, Tuple
 
+from .layers import REGISTRY
+from .layers.base import generated_from, printed_name
 from .model import OutputShape, Row, Summary, Totals
 from .shapes import one_output, shape_text
 
 ChangeKind = Literal["added", "removed", "changed"]
 Value = Any
-
-#: Generated-name stems a class gets besides its own snake_case, as each generation coined them
-#: (Keras 3 `input_layer_1` / tf.keras `input_1`; Keras 3 `functional_1` / tf.keras `model_1`).
-NAME_ALIASES: Dict[str, Tuple[str, ...]] = {
-    "InputLayer": ("input", "inputlayer"),
-    "Functional": ("model", "functional"),
-    "Model": ("model", "functional"),
-    "TFOpLambda": ("tf",),
-}
-
-#: A generated name is a class stem, then optionally `_<n>`.
-_SUFFIX = re.compile(r"_\d+$")
-#: A printer's mark that a cell was cut.
-_CUT_MARKS = "…"
 
 #: Largest replace block (rows × rows) re-aligned with the compatibility predicate.
 _DP_LIMIT = 250_000
@@ -126,51 +113,22 @@ class _Key:
 # normalization
 
 
-def _stem(text: str) -> str:
-    return text.replace("_", "").lower()
-
-
-def _classes(row: Row) -> Tuple[str, ...]:
-    """The resolved class, else the candidates a cut type leaves, narrowed by a generated name
-    (`gaussian_dropout_1 (Gaussian` is a GaussianDropout, not a GaussianNoise)."""
-    if row.layer_class:
-        return (row.layer_class,)
-    candidates = tuple(row.class_candidates)
-    base = _stem(_SUFFIX.sub("", row.name))
-    named = tuple(c for c in candidates if _stem(c) == base or base in NAME_ALIASES.get(c, ()))
-    return named if len(named) == 1 else candidates
-
-
 def _generated_stems(row: Row) -> Tuple[str, ...]:
+    """The stems a generated name of the row's class (or classes) begins with; and its printed
+    type's own, for a class the registry does not know (a custom layer's `my_block_1`)."""
     stems: List[str] = []
-    printed = (row.type,) if row.type and not row.truncated else ()  # a cut type (`Conv`) is no stem
-    for cls in _classes(row) + printed:
-        stems.append(_stem(cls))
-        stems.extend(NAME_ALIASES.get(cls, ()))
+    for cls in REGISTRY.classes_of(row):
+        spec = REGISTRY.get(cls)
+        stems.extend(spec.stems if spec is not None else (cls.replace("_", "").lower(),))
+    if row.type and not row.truncated:  # a cut type (`Conv`) is no stem
+        stems.append(row.type.replace("_", "").lower())
     return tuple(stems)
-
-
-def _cut_name(row: Row) -> Tuple[str, bool]:
-    """The printed name without its cut mark, and whether it may be only a prefix."""
-    name = row.name
-    if name.endswith(_CUT_MARKS):
-        return name.rstrip(_CUT_MARKS), True
-    # Keras 1/2 cut at the column edge without a mark; a row with no `(Type)` left lost its end.
-    return name, row.truncated or not row.type
 
 
 def is_generated_name(row: Row) -> bool:
     """True when the name is one Keras made up from the class (`conv2d_9`, `input_1`, `dense`)."""
-    name, cut = _cut_name(row)
-    stems = _generated_stems(row)
-    base = _stem(_SUFFIX.sub("", name))
-    if base in stems:
-        return True
-    if cut and name:  # `max_pooling2d_1…`, `global_average_pool`: a prefix of a generated name
-        flat = _stem(name)
-        return any(stem.startswith(flat) or flat.startswith(stem) and flat[len(stem):].isdigit()
-                   for stem in stems)
-    return False
+    name, cut = printed_name(row)
+    return generated_from(_generated_stems(row), name, cut)
 
 
 def normalize_shape(shape: OutputShape, cut: bool = False) -> OutputShape:
@@ -181,9 +139,9 @@ def normalize_shape(shape: OutputShape, cut: bool = False) -> OutputShape:
 
 
 def _key(row: Row) -> _Key:
-    name, cut = _cut_name(row)
+    name, cut = printed_name(row)
     generated = is_generated_name(row)
-    classes = _classes(row)
+    classes = REGISTRY.classes_of(row)
     return _Key(depth=row.depth, cls=classes[0] if len(classes) == 1 else None, classes=classes,
                 name=None if generated else name, name_cut=cut and not generated, printed=name, printed_cut=cut,
                 shape=normalize_shape(row.output_shape, row.shape_cut),
@@ -225,12 +183,12 @@ def _visible(rows: Sequence[Row], other: Sequence[Row]) -> Tuple[List[Row], List
     notes: List[str] = []
 
     def inputs(rows: Sequence[Row], depth: int) -> int:
-        return sum(1 for row in rows if row.depth == depth and "InputLayer" in _classes(row))
+        return sum(1 for row in rows if row.depth == depth and REGISTRY.is_input_row(row))
 
     depths = {row.depth for row in rows}
     hidden = {d for d in depths if inputs(rows, d) and not inputs(other, d)
               and any(row.depth == d for row in other)}
-    dropped = [row.depth in hidden and "InputLayer" in _classes(row) for row in rows]
+    dropped = [row.depth in hidden and REGISTRY.is_input_row(row) for row in rows]
     kept = [row for row, drop in zip(rows, dropped) if not drop]
     if any(dropped):
         names = ", ".join(row.name for row, drop in zip(rows, dropped) if drop)
@@ -469,4 +427,4 @@ def render_json(result: SummaryDiff) -> Dict[str, Any]:
 
 
 __all__ = ["ChangeKind", "FieldChange", "LayerChange", "Side", "SummaryDiff", "diff", "align",
-           "is_generated_name", "normalize_shape", "render_json", "render_text", "NAME_ALIASES"]
+           "is_generated_name", "normalize_shape", "render_json", "render_text"]

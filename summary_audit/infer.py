@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
-from .layers.base import fmt
+from .layers.base import cut_name_match, fmt
 from .shapes import one_output, prefix_shape, same_shape, shapes_text
 from . import memo
 from .model import Candidate, Format, Inbound, OutputShape, Row, Shape, Summary, is_multi, record
@@ -324,7 +324,7 @@ class _ShapeFlow:
     def _chained(self, index: int, row: Row) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
         """A row without `Connected to` reads the row above at its depth, or the input of the
         nested model it opens."""
-        if _is_input_layer(row):
+        if REGISTRY.is_input_row(row):
             return [()], ()
         if index in self._after_gap:
             return [()], ()
@@ -377,8 +377,7 @@ class _ShapeFlow:
         """The row a `Connected to` name points at: exact, else the latest cut-name match."""
         if name in self._by_name and not name.endswith("…"):
             return self._by_name[name]
-        stem = name.rstrip("…")
-        return next((i for i in reversed(self._by_name.values()) if _cut_match(stem, name, self.rows[i].name)), -1)
+        return next((i for i in reversed(self._by_name.values()) if cut_name_match(name, self.rows[i].name)), -1)
 
     def _resolve_all(self, name: str, tensor: Optional[int]) -> List[Shape]:
         shapes = [self.outputs[name]] if name in self.outputs and not name.endswith("…") \
@@ -391,8 +390,7 @@ class _ShapeFlow:
     def _cut_name_matches(self, name: str) -> List[OutputShape]:
         """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike;
         the latest layer first."""
-        stem = name.rstrip("…")
-        return [shape for known, shape in reversed(self.history) if _cut_match(stem, name, known)]
+        return [shape for known, shape in reversed(self.history) if cut_name_match(name, known)]
 
 
 def _rows_after_gaps(summary: Summary) -> FrozenSet[int]:
@@ -408,19 +406,6 @@ def _tensors(shape: OutputShape, tensor: Optional[int]) -> List[Shape]:
     if shape and isinstance(shape[0], tuple):  # several outputs
         return [shape[tensor or 0]] if (tensor or 0) < len(shape) else []  # type: ignore[list-item]
     return [shape]  # type: ignore[list-item]
-
-
-def _cut_match(stem: str, name: str, known: str) -> bool:
-    """Old printers cut long names at the column edge with no mark, Keras 3 with `…`."""
-    known_stem = known.rstrip("…")
-    if name.endswith("…") or len(stem) >= 20:
-        if known_stem.startswith(stem):
-            return True
-    return (known.endswith("…") or len(known_stem) >= 20) and stem.startswith(known_stem)
-
-
-def _is_input_layer(row: Row) -> bool:
-    return row.layer_class == "InputLayer" or row.type == "InputLayer"
 
 
 # ---- one row -----------------------------------------------------------------------------------
@@ -448,8 +433,8 @@ def _row_outcome(classes: Tuple[str, ...], printed_type: str, params_note: Optio
                  output_shape: OutputShape, params: Optional[int], shape_cut: bool, data_format: str,
                  generation: Format, name: str) -> Optional[RowInference]:
     """`_infer_one_row` of a row made of what it reads of one (the line, the links, the depth
-    do not matter to it; the name only breaks ties between several classes, `_named_after`,
-    so it is given only then: `batch_normalization_7 (BatchNormalization)` rows share a
+    do not matter to it; the name only tells several classes apart, `_named_after` and
+    `REGISTRY.is_input_row`, so it is given only then: `batch_normalization_7 (BatchNormalization)` rows share a
     reading). None for a nested model: its reading needs the rows below it."""
     if _is_container(classes):
         return None
@@ -471,7 +456,10 @@ def _infer_one_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, 
     classes = (row.layer_class,) if row.layer_class else row.class_candidates
     if not row.type and not classes:
         return _typeless(summary, row, inputs, data_format)
-    specs = [(name, REGISTRY.get(name)) for name in classes if REGISTRY.get(name) is not None]
+    # (a row reads as an InputLayer exactly when it is an input row: `REGISTRY.is_input_row`)
+    input_row = REGISTRY.is_input_row(row)
+    specs = [(name, spec) for name, spec in ((name, REGISTRY.get(name)) for name in classes)
+             if spec is not None and spec.is_input == input_row]
     if not specs:
         return RowInference(None, inputs, None, False, reason=_unknown_reason(row))
     if row.params_note in ("unbuilt", "unused"):
@@ -481,14 +469,15 @@ def _infer_one_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, 
         return _container(summary, index, row, specs[0][0], inputs)
     outcomes = [_best_of(name, spec, row, inputs, data_format, summary) for name, spec in specs]  # type: ignore[arg-type]
     outcomes.sort(key=lambda r: (not r.exact, r.best is None, r.best.rank if r.best else 0,
-                                 not _named_after(r.layer_class, row.name)))
+                                 not _named_after(r.layer_class, row)))
     return outcomes[0]
 
 
-def _named_after(layer_class: Optional[str], name: str) -> bool:
+def _named_after(layer_class: Optional[str], row: Row) -> bool:
     """A type cut at the column edge (`(Globa`) fits several classes alike; the generated
     name (`global_average_pooling2d_1`, Keras 1 `globalaveragepooling2d_1`) tells them apart."""
-    return bool(layer_class) and name.replace("_", "").lower().startswith(layer_class.lower())  # type: ignore[union-attr]
+    spec = REGISTRY.get(layer_class) if layer_class else None
+    return spec is not None and spec.named(row.name, prefix=True)
 
 
 def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
@@ -496,15 +485,15 @@ def _typeless(summary: Summary, row: Row, inputs: Tuple[Shape, ...], data_format
     fitting = []
     for name in REGISTRY.class_names():
         spec = REGISTRY.get(name)
-        if spec is None or spec.is_container or spec.opaque or (bool(row.params) != spec.has_weights):
-            continue  # (an op fits any row and tells nothing)
+        if spec is None or spec.is_container or spec.opaque or spec.is_input or bool(row.params) != spec.has_weights:
+            continue  # (an op fits any row and tells nothing; a row without its type is no input row)
         outcome = _best_of(name, spec, row, inputs, data_format, summary)
         if outcome.exact and outcome.best is not None:
             fitting.append(outcome)
     if not fitting:
         return RowInference(None, inputs, None, False,
                             reason="the type was cut off with the long name, and no layer class fits the numbers")
-    fitting.sort(key=lambda r: (not _named_after(r.layer_class, row.name), r.best.rank if r.best else 0))
+    fitting.sort(key=lambda r: (not _named_after(r.layer_class, row), r.best.rank if r.best else 0))
     best = fitting[0]
     names = ", ".join(dict.fromkeys(r.layer_class or "" for r in fitting[:4]))
     note = f"type cut off with the name; the numbers fit {names}"
@@ -679,7 +668,7 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
         return RowInference(name, inputs, None, False,
                             reason="a nested model whose layers are not shown (print with expand_nested=True)")
     entry = summary.rows[index + 1]
-    if len(inputs) == 1 and _is_input_layer(entry) and _concrete(entry.output_shape) \
+    if len(inputs) == 1 and REGISTRY.is_input_row(entry) and _concrete(entry.output_shape) \
             and not shape_fits(entry.output_shape, inputs[0]):
         return RowInference(name, inputs, None, False, problem=(
             f"it reads {shapes_text(inputs)}, but its own input layer {entry.name} (line {entry.line}) "

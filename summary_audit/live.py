@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator, List, Optional, Tuple
 
+from .layers import REGISTRY
 from .model import Inbound, OutputShape, Row, Summary, Totals
 from .printers import BY_LIBRARY
 
@@ -32,7 +33,7 @@ def library_of(model: Any) -> str:
 
 
 def _top_layers(model: Any, library: str) -> List[Any]:
-    if library == "keras" and hasattr(model, "_operations") and type(model).__name__ == "Functional":
+    if library == "keras" and hasattr(model, "_operations"):  # (a Functional model, as Keras' summary tells one)
         return list(model._operations)
     return list(model.layers)
 
@@ -62,8 +63,11 @@ def _numbered(row: Row, index: int) -> Row:
 
 
 def _keras3_class(layer: Any) -> str:
+    """The class name a parsed row gets for the layer's type (tf_keras' `Model` is a
+    `Functional`, `GroupedQueryAttention` a `GroupQueryAttention`); an unknown class its own."""
     name = type(layer).__name__
-    return "Functional" if name == "Model" else name
+    spec = REGISTRY.get(name)
+    return spec.class_name if spec is not None else name
 
 
 def _params(layer: Any, library: str) -> Tuple[int, Optional[str]]:

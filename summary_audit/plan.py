@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .errors import SummaryAuditError
 from .layers import REGISTRY
-from .layers.base import LayerCall
+from .layers.base import LayerCall, cut_name_match
 from .model import Audit, Inbound, OutputShape, RowAudit, Shape, is_multi
 from .shapes import one_output, shape_text
 
@@ -71,20 +71,22 @@ class ModelPlan:
     assumptions: Tuple[str, ...] = field(default=())
 
 
-def plan_model(audit: Audit) -> ModelPlan:
-    """The model an audited table describes; PlanError when a row cannot be rebuilt."""
+def plan_model(audit: Audit, library: str = "keras") -> ModelPlan:
+    """The model an audited table describes, to be built with `library` (`keras` or
+    `tf_keras`: a class it lacks gets a stand-in); PlanError when a row cannot be rebuilt."""
     rows = list(audit.rows)
     name = audit.summary.model_name or "model"
     total = max(audit.totals.expected_total or 0, sum(r.row.params or 0 for r in rows if r.row.depth == 0))
-    if not any(r.row.layer_class != "InputLayer" for r in rows):
+    if all(_is_input(r) for r in rows):
         raise PlanError("the table has no layer rows to rebuild", audit.summary.start_line, None)
     untrained = _unexplained_non_trainable(audit)
-    plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
+    target = _Target(audit.data_format or "channels_last", library)
+    plan = _Level(name, rows, 0, target, None, total).plan()
     frozen = _frozen_row(audit, untrained, _stand_in_weights(plan)) if untrained else None
     if frozen is not None:
         rows[frozen] = rows[frozen]._replace(row=rows[frozen].row._replace(trainable=False))
         untrained -= rows[frozen].trainable_params or 0
-        plan = _plan_level(name, rows, 0, audit.data_format or "channels_last", None, total)
+        plan = _Level(name, rows, 0, target, None, total).plan()
         note = f"line {rows[frozen].row.line} {rows[frozen].row.name}: frozen (trainable=False), as the non-trainable total says"
         plan = replace(plan, assumptions=plan.assumptions + (note,))
     return _untrained_in_stand_in(plan, untrained)
@@ -126,58 +128,87 @@ def _frozen_row(audit: Audit, extra: int, hidden: int) -> Optional[int]:
     return near[-1] if near else None
 
 
-def _plan_level(name: str, rows: List[RowAudit], depth: int, data_format: str,
-                outer_input: Optional[Shape], total: int) -> ModelPlan:
-    level = [(i, r) for i, r in enumerate(rows) if r.row.depth == depth]
-    functional = any(r.row.inbound for _, r in level)
-    has_input_rows = any(_is_input(r) for _, r in level)
-    inputs: List[InputPlan] = []
-    layers: List[LayerPlan] = []
-    assumptions: List[str] = []
-    previous: Optional[TensorRef] = None
-    consumed: set = set()
-    #: the rows met so far at this level, with their printed outputs.
-    known: Dict[str, object] = {}
-    #: how many times each layer of this level is called (the nodes a reference can name).
-    calls: Dict[str, int] = {}
-    for index, row_audit in level:
+@dataclass(frozen=True)
+class _Target:
+    """What every level of a plan is built for: the table's data format and the library."""
+
+    data_format: str
+    library: str
+
+
+class _Level:
+    """One level of a table — the model, or a nested model's rows — planned row by row: its
+    inputs (printed, or the ones a first layer implies), then each layer and what it reads."""
+
+    def __init__(self, name: str, rows: List[RowAudit], depth: int, target: _Target,
+                 outer_input: Optional[Shape], total: int) -> None:
+        self.name, self.rows, self.depth, self.target = name, rows, depth, target
+        self.outer_input, self.total = outer_input, total
+        self.level = [(i, r) for i, r in enumerate(rows) if r.row.depth == depth]
+        self.functional = any(r.row.inbound for _, r in self.level)
+        self.has_input_rows = any(_is_input(r) for _, r in self.level)
+        self.inputs: List[InputPlan] = []
+        self.layers: List[LayerPlan] = []
+        self.assumptions: List[str] = []
+        self.previous: Optional[TensorRef] = None
+        self.consumed: set = set()
+        #: the rows met so far at this level, with their printed outputs.
+        self.known: Dict[str, object] = {}
+        #: how many times each layer of this level is called (the nodes a reference can name).
+        self.calls: Dict[str, int] = {}
+
+    def plan(self) -> ModelPlan:
+        for index, row_audit in self.level:
+            if _is_input(row_audit):
+                self._input_row(index, row_audit)
+                continue
+            self._implied_inputs(index, row_audit)
+            self._layer_row(index, row_audit)
+        outputs = tuple(_outputs_of(layer) for layer in self.layers if layer.name not in self.consumed)
+        if not outputs and self.layers:
+            outputs = (_outputs_of(self.layers[-1]),)
+        sequential = not self.functional and not self.has_input_rows and len(self.inputs) == 1
+        return ModelPlan(self.name, sequential, tuple(self.inputs), tuple(self.layers), outputs, self.total,
+                         tuple(self.assumptions))
+
+    def _input_row(self, index: int, row_audit: RowAudit) -> None:
         row = row_audit.row
-        if _is_input(row_audit):
-            inputs.append(_input_plan(row.name, _single(row.output_shape), row.line, _int_input(rows, index)))
-            previous = (row.name, 0, 0)
-            known[row.name] = _single(row.output_shape)
-            continue
-        if previous is None and not functional:
-            shape = outer_input or _first_input(row_audit, data_format)
-            inputs.append(_input_plan(f"{name}_input", shape, row.line, _int_input(rows, index - 1)))
-            if outer_input is None:
-                assumptions.append(f"input shape {shape_text(shape)} of line {row.line}: "
-                                   f"{'as printed' if has_input_rows else 'reconstructed from its numbers'}")
-            previous = (f"{name}_input", 0, 0)
-        if row.inbound and not inputs and not known:
+        self.inputs.append(_input_plan(row.name, _single(row.output_shape), row.line, _int_input(self.rows, index)))
+        self.previous = (row.name, 0, 0)
+        self.known[row.name] = _single(row.output_shape)
+
+    def _implied_inputs(self, index: int, row_audit: RowAudit) -> None:
+        """The input a table without input rows implies: a Sequential model's (its shape
+        printed by an outer model, or reconstructed), or the one a Keras 1 first layer names."""
+        row = row_audit.row
+        if self.previous is None and not self.functional:
+            shape = self.outer_input or _first_input(row_audit, self.target.data_format)
+            self.inputs.append(_input_plan(f"{self.name}_input", shape, row.line, _int_input(self.rows, index - 1)))
+            if self.outer_input is None:
+                self.assumptions.append(f"input shape {shape_text(shape)} of line {row.line}: "
+                                        f"{'as printed' if self.has_input_rows else 'reconstructed from its numbers'}")
+            self.previous = (f"{self.name}_input", 0, 0)
+        if row.inbound and not self.inputs and not self.known:
             # Keras 1 Sequential: the first layer reads an input the table never prints.
             implicit = row.inbound[0].layer
-            inputs.append(_input_plan(implicit, _first_input(row_audit, data_format), row.line,
-                                      _int_input(rows, index - 1)))
-            known[implicit] = (inputs[-1].batch_size,) + inputs[-1].shape
+            self.inputs.append(_input_plan(implicit, _first_input(row_audit, self.target.data_format), row.line,
+                                           _int_input(self.rows, index - 1)))
+            self.known[implicit] = (self.inputs[-1].batch_size,) + self.inputs[-1].shape
+
+    def _layer_row(self, index: int, row_audit: RowAudit) -> None:
+        row = row_audit.row
         wanted = list(row_audit.input_shapes) + [None] * len(row.inbound)
-        refs = tuple(_ref(ref, known, calls, row.line, wanted[i]) for i, ref in enumerate(row.inbound)) \
-            if row.inbound else \
-            ((previous,) if previous else ())
-        consumed.update(ref[0] for ref in refs)
-        inner = [r for r in rows[index + 1:_end_of(rows, index)]]
-        unique = _unique(row.name, list(known))
-        layers.append(replace(_layer_plan(row_audit, refs, inner, depth, data_format), name=unique))
-        known[unique] = row.output_shape
-        calls[unique] = len(layers[-1].calls)
+        refs = tuple(_ref(ref, self.known, self.calls, row.line, wanted[i]) for i, ref in enumerate(row.inbound)) \
+            if row.inbound else ((self.previous,) if self.previous else ())
+        self.consumed.update(ref[0] for ref in refs)
+        inner = self.rows[index + 1:_end_of(self.rows, index)]
+        unique = _unique(row.name, list(self.known))
+        self.layers.append(replace(_layer_plan(row_audit, refs, inner, self.depth, self.target), name=unique))
+        self.known[unique] = row.output_shape
+        self.calls[unique] = len(self.layers[-1].calls)
         if row_audit.alternatives and row_audit.inferred:
-            assumptions.append(f"line {row.line} {row.name}: one of several configurations that fit")
-        previous = (unique, 0, 0)
-    outputs = tuple(_outputs_of(layer) for layer in layers if layer.name not in consumed)
-    if not outputs and layers:
-        outputs = (_outputs_of(layers[-1]),)
-    sequential = not functional and not has_input_rows and len(inputs) == 1
-    return ModelPlan(name, sequential, tuple(inputs), tuple(layers), outputs, total, tuple(assumptions))
+            self.assumptions.append(f"line {row.line} {row.name}: one of several configurations that fit")
+        self.previous = (unique, 0, 0)
 
 
 def _known_name(name: str, known: Dict[str, object], line: int, wanted: object = None) -> str:
@@ -185,8 +216,7 @@ def _known_name(name: str, known: Dict[str, object], line: int, wanted: object =
     name whose output is what the reading row takes (the shape the audit found), else the latest."""
     if name in known and not name.endswith("…"):
         return name
-    stem = name.rstrip("…")
-    fitting = [c for c in reversed(list(known)) if c.rstrip("…").startswith(stem) or stem.startswith(c.rstrip("…"))]
+    fitting = [c for c in reversed(list(known)) if cut_name_match(name, c)]
     if not fitting:
         raise PlanError(f"'Connected to' names {name!r}, which no earlier row is", line, None)
     return next((c for c in fitting if wanted is not None and _gives(known[c], wanted)), fitting[0])
@@ -229,7 +259,7 @@ def _split_calls(refs: Tuple[TensorRef, ...], several_inputs: bool) -> Tuple[Tup
 
 
 def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[RowAudit], depth: int,
-                data_format: str) -> LayerPlan:
+                target: _Target) -> LayerPlan:
     row = row_audit.row
     spec = REGISTRY.get(row_audit.layer_class or row.layer_class or "")
     if spec is None:
@@ -238,16 +268,17 @@ def _layer_plan(row_audit: RowAudit, refs: Tuple[TensorRef, ...], inner: List[Ro
         if not inner:
             return _stand_in(row_audit, _split_calls(refs, False), "a nested model printed without its layers")
         outer_input = row_audit.input_shapes[0] if len(row_audit.input_shapes) == 1 else None
-        sub = _plan_level(row.name, inner, depth + 1, data_format, outer_input, row.params or 0)
+        sub = _Level(row.name, inner, depth + 1, target, outer_input, row.params or 0).plan()
         return LayerPlan(row.name, None, _split_calls(refs, False), row.line, submodel=sub,
                          trainable=row.trainable)
-    if not spec.buildable:
+    problem = spec.build_problem(target.library)
+    if problem is not None:
         one_call = spec.several_inputs or not spec.has_weights  # an op reads all its tensors at once
-        return _stand_in(row_audit, _split_calls(refs, one_call), f"{spec.class_name} {spec.unbuildable_why}")
+        return _stand_in(row_audit, _split_calls(refs, one_call), f"{spec.class_name} {problem}")
     if row_audit.status != "ok" or row_audit.inferred is None:
         raise PlanError(f"{row.name}: the row is {row_audit.status}; only rows whose numbers hold can be rebuilt",
                         row.line, None)
-    call = spec.keras_layer(row_audit.inferred, data_format)
+    call = spec.keras_layer(row_audit.inferred, target.data_format)
     return LayerPlan(row.name, call, _split_calls(refs, spec.several_inputs), row.line,
                      positional=spec.positional_inputs and len(refs) > 1,
                      as_list=spec.several_inputs and not spec.positional_inputs, trainable=row.trainable,
@@ -270,7 +301,7 @@ def _stand_in(row_audit: RowAudit, calls: Tuple[Tuple[TensorRef, ...], ...], why
 
 
 def _is_input(row_audit: RowAudit) -> bool:
-    return (row_audit.layer_class or row_audit.row.layer_class) == "InputLayer"
+    return REGISTRY.is_input_row(row_audit.row)
 
 
 def _end_of(rows: Sequence[RowAudit], index: int) -> int:
@@ -306,9 +337,10 @@ def _input_plan(name: str, shape: Shape, line: int, integer: bool) -> InputPlan:
 
 
 def _int_input(rows: Sequence[RowAudit], index: int) -> bool:
-    """An Embedding right after the input reads integer ids."""
+    """A layer right after the input that reads integer ids (an Embedding): the input is int32."""
     following = rows[index + 1] if index + 1 < len(rows) else None
-    return following is not None and following.row.layer_class == "Embedding"
+    spec = REGISTRY.get(following.row.layer_class or "") if following is not None else None
+    return spec is not None and spec.integer_inputs
 
 
 def plans_by_name(plan: ModelPlan) -> Dict[str, LayerPlan]:

@@ -128,6 +128,7 @@ class GroupQueryAttention(LayerSpec):
     """Query heads share fewer key/value heads: q to Hq*head_dim, k and v to Hkv*head_dim."""
 
     names = ("GroupQueryAttention", "GroupedQueryAttention")
+    libraries = frozenset({"keras"})  # new in Keras 3
     several_inputs = True
     positional_inputs = True
 

@@ -8,12 +8,22 @@ shape and explanation, so the verifier only compares and ranks; it never knows l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ..model import Candidate, Format, OutputShape, Shape, is_multi
+from ..model import Candidate, Format, OutputShape, Row, Shape, is_multi
 from ..printers import KERAS3
 from ..shapes import one_output
+
+
+#: the libraries a table's model is rebuilt with (their module names), and how a message names them.
+LIBRARY_LABELS: Mapping[str, str] = {"keras": "Keras 3", "tf_keras": "tf_keras"}
+BOTH_LIBRARIES: FrozenSet[str] = frozenset(LIBRARY_LABELS)
+#: why a class neither library has cannot be rebuilt (a Keras 1 or 2 layer since removed).
+GONE = "no longer exists in Keras 3 or tf_keras"
+#: a generated name's number (`conv2d_9`, Keras 1 `dense_1`).
+_NAME_NUMBER = re.compile(r"_\d+$")
 
 
 @dataclass(frozen=True)
@@ -82,16 +92,46 @@ class LayerSpec:
     positional_inputs: bool = False
     #: the layer takes `data_format` (convolutions, pooling, 2D/3D padding ...).
     takes_data_format: bool = False
-    #: the class still exists in Keras 3 and tf_keras, so a model can be built with it.
-    buildable: bool = True
-    #: why not, when it cannot be built.
-    unbuildable_why: str = "no longer exists in Keras 3 or tf_keras"
+    #: the model's input (InputLayer): it reads no tensor, and some printers leave its row out.
+    is_input: bool = False
+    #: it reads integer ids (Embedding): the model input that feeds it is rebuilt as int32.
+    integer_inputs: bool = False
+    #: the libraries whose `layers` module has the class (`LIBRARY_LABELS`' keys); a model can
+    #: be rebuilt with it only in those. Empty: a Keras 1 or 2 layer since removed.
+    libraries: FrozenSet[str] = BOTH_LIBRARIES
+    #: why a table cannot rebuild it even where a library has it (settings no table shows); ''
+    #: when it can.
+    unbuildable_why: str = ""
+    #: the stem of the names Keras generates for it (`max_pooling2d_3` → `maxpooling2d`: no
+    #: underscores, lowercase); '' for its class name's (set when it is registered).
+    name_stem: str = ""
+    #: the stems other generations coined for it (tf.keras `input_1`, `model_1`).
+    other_stems: Tuple[str, ...] = ()
     #: constructor arguments Keras requires but a table cannot tell (a dropout rate).
     required_args: Mapping[str, Any] = {}
 
     @property
     def class_name(self) -> str:
         return self.names[0]
+
+    @property
+    def stems(self) -> Tuple[str, ...]:
+        """Every stem a generated name of this class begins with."""
+        return (self.name_stem or self.class_name.lower(),) + self.other_stems
+
+    def named(self, name: str, cut: bool = False, prefix: bool = False) -> bool:
+        """The name is one Keras generates for this class (`conv2d_9`, `input_1`, `dense`);
+        for a `cut` name (`max_pooling2d_1…` less its mark), one that may begin such a name
+        (`generated_from`, which says what `prefix` asks)."""
+        return generated_from(self.stems, name, cut, prefix)
+
+    def build_problem(self, library: str) -> Optional[str]:
+        """Why a model cannot be rebuilt with this class in `library`; None when it can."""
+        if self.unbuildable_why:
+            return self.unbuildable_why
+        if library in self.libraries:
+            return None
+        return f"does not exist in {LIBRARY_LABELS.get(library, library)}" if self.libraries else GONE
 
     def default_input(self, output: Shape, data_format: str = "channels_last") -> Optional[Shape]:
         """The input a first layer without an input row gets in a rebuilt model: a weightless
@@ -125,6 +165,8 @@ class Registry:
         self._by_name: Dict[str, LayerSpec] = {}
         self._classes: Dict[str, LayerSpec] = {}
         self._keras1: set = set()
+        #: the classes of the model's inputs (`LayerSpec.is_input`).
+        self._inputs: set = set()
         self._resolved: Dict[Tuple[str, bool], Tuple[str, ...]] = {}
 
     def register(self, spec: LayerSpec) -> LayerSpec:
@@ -136,6 +178,8 @@ class Registry:
                 raise ValueError(f"layer name {name!r} declared twice")
             self._by_name[name] = spec
         self._classes[spec.class_name] = spec
+        if spec.is_input:
+            self._inputs.add(spec.class_name)
         self._resolved.clear()
         return spec
 
@@ -148,6 +192,29 @@ class Registry:
 
     def class_names(self) -> List[str]:
         return sorted(self._classes)
+
+    def named_classes(self, name: str, classes: Sequence[str]) -> Tuple[str, ...]:
+        """Of these classes, the ones whose generated names `name` is (generated-name → class:
+        `gaussian_dropout_1` is a GaussianDropout, not a GaussianNoise)."""
+        specs = self._by_name
+        return tuple(c for c in classes if c in specs and specs[c].named(name))
+
+    def classes_of(self, row: Row) -> Tuple[str, ...]:
+        """The row's class, else the classes its cut type leaves, narrowed to one where its
+        generated name tells (`input_1 (Inpu` is an InputLayer)."""
+        if row.layer_class:
+            return (row.layer_class,)
+        candidates = tuple(row.class_candidates)
+        named = self.named_classes(row.name, candidates) if len(candidates) > 1 else ()
+        return named if len(named) == 1 else candidates
+
+    def is_input_row(self, row: Row) -> bool:
+        """The row is a model input's (an InputLayer row): its one class, read as `classes_of`
+        reads it, is an input. A row whose cut type leaves several classes is none."""
+        if row.layer_class:
+            return row.layer_class in self._inputs
+        classes = self.classes_of(row) if row.class_candidates else ()
+        return len(classes) == 1 and classes[0] in self._inputs
 
     def resolve(self, printed_type: str, truncated: bool = False) -> Tuple[str, ...]:
         """Keras 3 class names the printed type can stand for, best first.
@@ -195,6 +262,45 @@ def register(cls: type) -> type:
 
 # ----------------------------------------------------------------------------------------
 # Helpers shared by the family modules.
+
+
+def printed_name(row: Row) -> Tuple[str, bool]:
+    """A row's name without its cut mark, and whether it may be only the beginning of one:
+    Keras 3 marks a cut with `…`, Keras 1/2 cut at the column edge unmarked (a row whose
+    type is cut, or gone, lost its name's end too)."""
+    name = row.name
+    if name.endswith("…"):
+        return name.rstrip("…"), True
+    return name, row.truncated or not row.type
+
+
+def cut_name_match(name: str, known: str) -> bool:
+    """A name as a `Connected to` cell or a built model prints it names the row called `known`,
+    either of them maybe cut: Keras 3 cuts long names with `…`, old printers at the column
+    edge with no mark (a name of 20 characters or more may have lost its end)."""
+    if name == known:
+        return True
+    stem, known_stem = name.rstrip("…"), known.rstrip("…")
+    if (name.endswith("…") or len(stem) >= 20) and known_stem.startswith(stem):
+        return True
+    return (known.endswith("…") or len(known_stem) >= 20) and stem.startswith(known_stem)
+
+
+def generated_from(stems: Sequence[str], name: str, cut: bool = False, prefix: bool = False) -> bool:
+    """`name` is a generated name of these stems: a stem, then optionally `_<n>`, underscores
+    and case aside (`global_average_pooling2d_1`, Keras 1 `globalaveragepooling2d_1`); a cut
+    name also when it may begin one (`max_pooling2d_1`, `global_average_pool`). With `prefix`,
+    the looser test that breaks a tie between classes a cut type leaves: the name begins with
+    a stem (`timedistributeddense_1` begins with TimeDistributed's as with its own)."""
+    if prefix:
+        flat = name.replace("_", "").lower()
+        return any(flat.startswith(stem) for stem in stems)
+    if _NAME_NUMBER.sub("", name).replace("_", "").lower() in stems:
+        return True
+    if cut and name:
+        flat = name.replace("_", "").lower()
+        return any(stem.startswith(flat) or flat.startswith(stem) and flat[len(stem):].isdigit() for stem in stems)
+    return False
 
 
 def fmt(n: int) -> str:

@@ -28,3 +28,5 @@ class Sequential(ContainerSpec):
 @register
 class Functional(ContainerSpec):
     names = ("Functional", "Model")
+    #: Keras 3 names it `functional_1`, tf.keras `model_1`.
+    other_stems = ("model",)

@@ -454,7 +454,7 @@ class SeparableConv2D(SeparableSpec):
 class LocallyConnectedSpec(ConvSpec):
     """Keras 2's unshared convolutions: one kernel per output position."""
 
-    buildable = False  # gone from Keras 3 and tf_keras
+    libraries = frozenset({"tf_keras"})  # gone from Keras 3
 
     def count_for(self, out_positions: int, kernel: Tuple[int, ...], c_in: int, filters: int, bias: bool) -> int:
         return out_positions * (product(kernel) * c_in * filters + (filters if bias else 0))

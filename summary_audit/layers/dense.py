@@ -78,6 +78,7 @@ class Embedding(LayerSpec):
     """A table of input_dim vectors of output_dim numbers."""
 
     names = ("Embedding",)
+    integer_inputs = True
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence, Tuple
 
 from ..model import Candidate, Shape
-from .base import LayerQuery, LayerSpec, fmt, product, register
+from .base import BOTH_LIBRARIES, LayerQuery, LayerSpec, fmt, product, register
 
 SHAPE_KEEPING = (
     "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
@@ -27,14 +27,20 @@ REQUIRED_ARGS = {
 }
 #: shape-keeping layers a table cannot rebuild, and why.
 UNBUILDABLE = {"Lambda": "wraps a Python function a table cannot show",
-               "RandomCrop": "needs a crop size the table does not show",
-               "ThresholdedReLU": "was removed in Keras 3"}
+               "RandomCrop": "needs a crop size the table does not show"}
+#: the layers here that not both libraries have (`LayerSpec.libraries`).
+LIBRARIES = {"ThresholdedReLU": frozenset({"tf_keras"})}  # removed in Keras 3
 #: ops whose output shape only the framework knows; the table's shape is taken as printed
 #: (a Lambda may resize, slice or reshape as its function likes).
 OPAQUE = ("Lambda", "NotEqual", "Any", "Cast", "GetItem",
           "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
           "HashedCrossing")
+#: the opaque ones that are layers of both libraries (the others are ops in a graph).
+OPAQUE_LAYERS = ("Lambda", "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization",
+                 "Discretization", "HashedCrossing")
+#: stems of generated names besides the class's own (tf.keras names its ops `tf.…`).
+OTHER_STEMS = {"TFOpLambda": ("tf",)}
 
 
 class ShapeKeeping(LayerSpec):
@@ -45,7 +51,7 @@ class ShapeKeeping(LayerSpec):
     def __init__(self, name: str) -> None:
         self.names = (name,)
         self.required_args = REQUIRED_ARGS.get(name, {})
-        self.buildable = name not in UNBUILDABLE
+        self.libraries = LIBRARIES.get(name, self.libraries)
         self.unbuildable_why = UNBUILDABLE.get(name, "")
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
@@ -66,12 +72,14 @@ class Opaque(LayerSpec):
 
     has_weights = False
     opaque = True
-    buildable = False
+    libraries = frozenset()
     unbuildable_why = "is an op or a preprocessing layer whose settings a table cannot show"
 
     def __init__(self, name: str) -> None:
         self.names = (name,)
+        self.libraries = BOTH_LIBRARIES if name in OPAQUE_LAYERS else frozenset()
         self.unbuildable_why = UNBUILDABLE.get(name, Opaque.unbuildable_why)
+        self.other_stems = OTHER_STEMS.get(name, ())
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

@@ -14,7 +14,7 @@ class Highway(LayerSpec):
     """A gated dense layer: transform and carry weights, d*d + d each."""
 
     names = ("Highway",)
-    buildable = False
+    libraries = frozenset()
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -33,7 +33,7 @@ class MaxoutDense(LayerSpec):
     """nb_feature dense layers side by side, the maximum kept."""
 
     names = ("MaxoutDense",)
-    buildable = False
+    libraries = frozenset()
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
@@ -73,14 +73,14 @@ class PerPosition(LayerSpec):
 @register
 class ParametricSoftplus(PerPosition):
     names = ("ParametricSoftplus",)
-    buildable = False
+    libraries = frozenset()
     per_position = 2
 
 
 @register
 class SReLU(PerPosition):
     names = ("SReLU",)
-    buildable = False
+    libraries = frozenset()
     per_position = 4
 
 
@@ -89,7 +89,7 @@ class TimeDistributedDense(LayerSpec):
     """Keras 1's Dense applied to every step."""
 
     names = ("TimeDistributedDense",)
-    buildable = False
+    libraries = frozenset()
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

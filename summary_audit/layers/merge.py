@@ -111,7 +111,7 @@ class Merge(LayerSpec):
 
     names = ("Merge",)
     keras1_names = ("Merge",)
-    buildable = False
+    libraries = frozenset()
     has_weights = False
     several_inputs = True
 

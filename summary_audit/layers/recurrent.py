@@ -137,6 +137,7 @@ class GRU(RecurrentSpec):
 @register
 class CuDNNLSTM(LSTM):
     names = ("CuDNNLSTM",)
+    libraries = frozenset()  # tf.keras 1.x and 2.0's; gone since
 
     def extra_bias(self, units: int, config: Mapping[str, Any]) -> int:
         return 4 * units
@@ -149,6 +150,7 @@ class CuDNNLSTM(LSTM):
 @register
 class CuDNNGRU(GRU):
     names = ("CuDNNGRU",)
+    libraries = frozenset()  # tf.keras 1.x and 2.0's; gone since
 
     def variants(self, generation: Format) -> Iterator[Tuple[Dict[str, Any], float, Optional[str]]]:
         yield {"reset_after": True}, 0.0, None

@@ -38,6 +38,10 @@ class ShapeRuleSpec(LayerSpec):
 class InputLayer(LayerSpec):
     names = ("InputLayer",)
     has_weights = False
+    is_input = True
+    #: Keras 3 names it `input_layer_1`, tf.keras `input_1`.
+    name_stem = "inputlayer"
+    other_stems = ("input",)
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
