@@ -146,7 +146,8 @@ def _codegen(args: argparse.Namespace) -> int:
     if not 1 <= args.table <= len(document.summaries):
         raise SummaryAuditError(f"--table {args.table}: the file holds {len(document.summaries)} summaries")
     summary = document.summaries[args.table - 1]
-    print(generate(plan_model(audit(summary)), "tf_keras" if args.keras2 else "keras", source=args.file), end="")
+    library = "tf_keras" if args.keras2 else "keras"
+    print(generate(plan_model(audit(summary), library), library, source=args.file), end="")
     return EXIT_OK
 
 

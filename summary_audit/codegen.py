@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Dict, List, Tuple
 
 from .keras_build import keras_name
+from .layers import REGISTRY
 from .layers.base import LayerCall
-from .plan import STAND_IN, LayerPlan, ModelPlan, TensorRef
+from .plan import STAND_IN, LayerPlan, ModelPlan, PlanError, TensorRef
 
 #: the library a script is written for → its module and its name in the script's first line.
 FLAVOURS = {"keras": ("keras", "Keras 3"), "tf_keras": ("tf_keras", "tf_keras (Keras 2)")}
@@ -49,8 +50,10 @@ class StandIn(keras.layers.Layer):
 
 
 def generate(plan: ModelPlan, flavour: str = "keras", source: str = "") -> str:
-    """The script; run it and `model.summary()` prints the table again."""
+    """The script; run it and `model.summary()` prints the table again. PlanError when the
+    plan calls a class the flavour's library lacks (a plan made for the other library)."""
     module, label = FLAVOURS[flavour]
+    _refuse_missing(plan, flavour)
     lines = [f"# A {label} model rebuilt by summary-audit from {_comment(source) or 'a pasted summary'}.",
              "# Its summary reproduces the table's output shapes and Param #; settings a table cannot",
              "# show (activations, initializers, dropout rates) are placeholders.", "",
@@ -68,6 +71,21 @@ def generate(plan: ModelPlan, flavour: str = "keras", source: str = "") -> str:
     lines += ["", 'if __name__ == "__main__":',
               "    model.summary(expand_nested=True)" if _nested(plan) else "    model.summary()"]
     return "\n".join(lines) + "\n"
+
+
+def _refuse_missing(plan: ModelPlan, library: str) -> None:
+    """No script calls a layer its library does not have (`LayerSpec.libraries`)."""
+    for layer in plan.layers:
+        if layer.submodel is not None:
+            _refuse_missing(layer.submodel, library)
+        call = layer.call
+        while call is not None:
+            spec = REGISTRY.get(call.class_name) if call.class_name != STAND_IN else None
+            problem = spec.build_problem(library) if spec is not None else None
+            if problem is not None:
+                raise PlanError(f"{layer.name}: {call.class_name} {problem}: no {library} script can call it",
+                                layer.line, None)
+            call = call.wrapped
 
 
 def _model_lines(plan: ModelPlan, variable: str, counter: List[int]) -> List[str]:

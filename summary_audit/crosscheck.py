@@ -65,8 +65,8 @@ def library_for(summary: Summary) -> str:
 
 def cross_check(audit: Audit, max_params: int = DEFAULT_MAX_PARAMS, timeout: float = DEFAULT_TIMEOUT) -> CrossCheck:
     guard(audit, max_params)
-    plan = plan_model(audit)
     library = library_for(audit.summary)
+    plan = plan_model(audit, library)
     printed = build_in_child(plan, library, timeout)
     from .rows import parse
 
@@ -163,5 +163,5 @@ def to_keras(summary: Summary, library: Optional[str] = None) -> object:
     from .keras_build import build
     from .verify import audit
 
-    keras = __import__(library or library_for(summary))
-    return build(plan_model(audit(summary)), keras)
+    library = library or library_for(summary)
+    return build(plan_model(audit(summary), library), __import__(library))
