@@ -178,12 +178,9 @@ def cold_start(report: Report, repeat: int, keras_repeat: int) -> None:
 def _clear_caches() -> None:
     """Cold reads on a warm grammar: every memoized reading forgotten (`summary_audit.memo`),
     the grammar and its compiled patterns kept, as a fresh command has them from its caches."""
-    from summary_audit import memo, rows
+    from summary_audit import memo
 
     memo.clear_readings()
-    readings = getattr(rows, "_READINGS", None)  # (rows.py's own memo, until it is a `memo.cached` function)
-    if isinstance(readings, dict):
-        readings.clear()
 
 
 def parse_and_audit(text: str, rows: int) -> float:

@@ -13,8 +13,10 @@ Not here:
 - the terminal patterns' file, a start-up cache kept between processes in the temp folder
   (`.summary_audit_terminals_<digest>.txt`, written by `grammar.terminal_patterns`) beside
   Lark's own grammar cache: neither is a memo of an input, and `clear_all()` leaves both.
-- `rows._READINGS` (a row's cells other than its name and links, by their texts): a dict of
-  rows.py until it becomes a `cached` function there; `clear_all()` cannot reach it yet.
+
+The readings today: a row's cells by their texts (`rows._reading`), a printed type's classes
+(`layers.base._resolved`), cells and shapes (`grammar`, `lark_parser`), a row's reading and
+its candidates (`infer`), and the audit's per-row parts (`verify`).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import re
 from functools import partial
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
+from . import memo
 from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
@@ -382,9 +383,6 @@ def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
     row.end_line = line.number
 
 
-# ---- the layout's generation ---------------------------------------------------------------------
-
-
 # ---- cells → rows -------------------------------------------------------------------------------
 
 
@@ -459,13 +457,7 @@ def _row_from_cells(raw: _RawRow, printer: Printer, findings: List[Finding]) -> 
             depth = max(1, round((len(indent.group(1)) - 1) / printer.nest_indent)) if printer.nest_indent \
                 else depth + 1
     name, printed_type, type_cut = layer_cell_parts(layer_text.strip())
-    key = (printed_type, type_cut, shape_text, params_text, trainable_text)
-    reading = _READINGS.get(key)
-    if reading is None:
-        reading = _reading(printed_type, type_cut, shape_text.strip(), params_text.strip(), trainable_text.strip())
-        if len(_READINGS) > 100_000:
-            _READINGS.clear()
-        _READINGS[key] = reading
+    reading = _reading(printed_type, type_cut, shape_text, params_text, trainable_text)
     connected = connected.strip()
     inbound: Tuple[Inbound, ...] = ()
     if connected:
@@ -485,13 +477,14 @@ _NEW_ROW = partial(tuple.__new__, Row)
 
 _Reading = Tuple[str, Optional[str], OutputShape, Optional[int], Optional[bool], Tuple[str, ...], Optional[str],
                  bool]
-#: what a row's cells other than its name and links say, by their texts: a long table repeats
-#: the same type, shape and count row after row, each read the same way.
-_READINGS: Dict[Tuple[Optional[str], bool, str, str, str], _Reading] = {}
 
 
+@memo.cached(maxsize=100_000)
 def _reading(printed_type: Optional[str], type_cut: bool, shape_text: str, params_text: str,
              trainable_text: str) -> _Reading:
+    """What a row's cells other than its name and links say, by their texts as cut (spaces
+    and all): a long table repeats the same type, shape and count row after row."""
+    shape_text, params_text, trainable_text = shape_text.strip(), params_text.strip(), trainable_text.strip()
     shape = read_shape_cell(shape_text) if shape_text else NO_SHAPE
     params: ParamsCell = parse_cell("params_cell", params_text)
     trainable = parse_cell("trainable_cell", trainable_text) if trainable_text else None

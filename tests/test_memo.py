@@ -11,19 +11,18 @@ import pytest
 
 import summary_audit
 from summary_audit import grammar, infer, lark_parser, memo, rows, verify
+from summary_audit.layers import base
 from summary_audit.report.json import render
 
 from conftest import FIXTURES
 
 TABLES = sorted(FIXTURES.glob("samples/*.txt")) + sorted(FIXTURES.glob("corpus/applications/**/*.txt"))
-#: the modules whose caches `memo` holds (rows.py keeps `_READINGS` of its own for now).
-MODULES = (grammar, infer, lark_parser, verify)
+#: the modules whose caches `memo` holds.
+MODULES = (grammar, infer, lark_parser, verify, rows, base)
 
 
 def forget_everything() -> None:
-    """`memo.clear_all()`, and rows.py's own memo of row readings while it still keeps one."""
     memo.clear_all()
-    getattr(rows, "_READINGS", {}).clear()
 
 
 def reports(clear_between: bool) -> List[str]:
@@ -75,7 +74,7 @@ def test_clear_all_forgets_every_reading_and_every_load() -> None:
     reports(clear_between=False)
     sizes = {function.__qualname__: function.cache_info().currsize for function in memo.registered()}
     assert sizes["_read_repeating_cell"] and sizes["read_shape_cell"] and sizes["_row_outcome"]
-    assert sizes["_spec_candidates"] and sizes["terminal_patterns"] == 1
+    assert sizes["_spec_candidates"] and sizes["_reading"] and sizes["_resolved"] and sizes["terminal_patterns"] == 1
     memo.clear_readings()
     kept = {function.__qualname__: function.cache_info().currsize for function in memo.registered()}
     assert kept["_row_outcome"] == 0 and kept["terminal_patterns"] == 1  # (the grammar stays loaded)

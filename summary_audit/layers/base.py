@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from .. import memo
 from ..model import Candidate, Format, OutputShape, Row, Shape, is_multi
 from ..printers import KERAS3
 from ..shapes import one_output
@@ -167,7 +168,6 @@ class Registry:
         self._keras1: set = set()
         #: the classes of the model's inputs (`LayerSpec.is_input`).
         self._inputs: set = set()
-        self._resolved: Dict[Tuple[str, bool], Tuple[str, ...]] = {}
 
     def register(self, spec: LayerSpec) -> LayerSpec:
         if not spec.names:
@@ -180,7 +180,7 @@ class Registry:
         self._classes[spec.class_name] = spec
         if spec.is_input:
             self._inputs.add(spec.class_name)
-        self._resolved.clear()
+        _resolved.cache_clear()
         return spec
 
     def get(self, class_name: str) -> Optional[LayerSpec]:
@@ -222,10 +222,7 @@ class Registry:
         An exact or alias match gives one; a type cut at the column edge (``MaxPooling2``,
         ``BatchNo``, ``BatchNormalizatio…``) gives every class it is a prefix of.
         """
-        key = (printed_type, truncated)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve(printed_type, truncated)
-        return self._resolved[key]
+        return _resolved(self, printed_type, truncated)
 
     def _resolve(self, printed_type: str, truncated: bool) -> Tuple[str, ...]:
         text = printed_type.strip().rstrip("…").rstrip(".")
@@ -249,6 +246,13 @@ class Registry:
             return lowered[printed_type.lower()]
         close = difflib.get_close_matches(printed_type.lower(), list(lowered), n=1, cutoff=0.8)
         return lowered[close[0]] if close else None
+
+
+@memo.cached(maxsize=None)
+def _resolved(registry: Registry, printed_type: str, truncated: bool) -> Tuple[str, ...]:
+    """`Registry.resolve`, memoized (a table prints few types, row after row); forgotten
+    whenever a spec is registered."""
+    return registry._resolve(printed_type, truncated)
 
 
 REGISTRY = Registry()
