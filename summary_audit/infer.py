@@ -242,21 +242,29 @@ def _better_producer_output(summary: Summary, results: List[RowInference], index
     spec = REGISTRY.get(producer.layer_class)
     if spec is None or spec.is_container:
         return None
-    row = summary.rows[source]
     guesses: List[OutputShape] = [summary.rows[index].output_shape, None]
     if len(producers) == 1:
         guesses.insert(0, _needed_input(summary, index, reader, data_format))
-    rivals: List[Candidate] = []
-    for wanted in dict.fromkeys(g for g in guesses if g is None or _concrete(g)):
-        rivals.extend(c for c in _candidates(spec, row, producer.input_shapes, wanted, data_format, summary)
-                      if c.params == row.params and _concrete(c.output_shape) and c.rank < producer.best.rank
-                      and not same_shape(c.output_shape, row.output_shape))  # type: ignore[arg-type]
+    rivals = _rival_outputs(spec, summary, source, producer, guesses, data_format)
     for rival in sorted(rivals, key=lambda c: c.rank):
         inputs = tuple(rival.output_shape if p == source else shape  # type: ignore[misc]
                        for p, shape in zip(producers, reader.input_shapes))
         if _infer_row(summary, index, summary.rows[index], inputs, data_format).exact:
             return rival.output_shape  # type: ignore[return-value]
     return None
+
+
+def _rival_outputs(spec: LayerSpec, summary: Summary, source: int, producer: RowInference,
+                   guesses: List[OutputShape], data_format: str) -> List[Candidate]:
+    """The producer's configurations, asked for each guessed output, that keep its count, rank
+    better than the one it was read with, and give another concrete shape than it printed."""
+    row, rank = summary.rows[source], producer.best.rank  # type: ignore[union-attr]
+    rivals: List[Candidate] = []
+    for wanted in dict.fromkeys(g for g in guesses if g is None or _concrete(g)):
+        rivals.extend(c for c in _candidates(spec, row, producer.input_shapes, wanted, data_format, summary)
+                      if c.params == row.params and _concrete(c.output_shape) and c.rank < rank
+                      and not same_shape(c.output_shape, row.output_shape))  # type: ignore[arg-type]
+    return rivals
 
 
 def _flowing_output(row: Row, result: RowInference) -> OutputShape:
@@ -538,15 +546,9 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
                                explanation="no weights (no input row: the output shape is taken as printed)")
         return RowInference(name, inputs, weightless, row.params in (0, None))
     if not candidates and inputs and _concrete(row.output_shape):
-        # Nothing turns this input into the printed output: what would the layer give instead?
-        unshaped = [c for c in _candidates(spec, row, inputs, None, data_format, summary) if c.params is not None]
-        matching = [c for c in unshaped if row.params is None or c.params == row.params] or unshaped
-        if matching and _concrete(matching[0].output_shape):
-            closest = min(matching, key=lambda c: _distance(c, row))
-            return RowInference(name, inputs, closest, False)
-        if not spec.has_weights:
-            return RowInference(name, inputs, None, False, problem=(
-                f"no {name} turns an input of {shapes_text(inputs)} into {shapes_text((row.output_shape,))}"))
+        instead = _unreachable_output(name, spec, row, inputs, data_format, summary)
+        if instead is not None:
+            return instead
     if not candidates:
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
         return RowInference(name, inputs, None, False, reason=reason)
@@ -555,6 +557,20 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
                             "the count depends on settings the table does not print")
     best, exact_fit, alternatives = _choice(spec, row, inputs, data_format, summary)
     return RowInference(name, inputs, best, exact_fit, alternatives)
+
+
+def _unreachable_output(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+                        summary: Summary) -> Optional[RowInference]:
+    """Nothing turns this input into the printed output: what the layer would give instead
+    (the closest, for the mismatch message), or for a weightless layer, the problem."""
+    unshaped = [c for c in _candidates(spec, row, inputs, None, data_format, summary) if c.params is not None]
+    matching = [c for c in unshaped if row.params is None or c.params == row.params] or unshaped
+    if matching and _concrete(matching[0].output_shape):
+        return RowInference(name, inputs, min(matching, key=lambda c: _distance(c, row)), False)
+    if not spec.has_weights:
+        return RowInference(name, inputs, None, False, problem=(
+            f"no {name} turns an input of {shapes_text(inputs)} into {shapes_text((row.output_shape,))}"))
+    return None
 
 
 def _choice(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,

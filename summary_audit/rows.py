@@ -187,14 +187,22 @@ def _header_from_rows(lines: Sequence[Line]) -> Line:
     starts = [max(_most_common([match.start(group) for match in matches if match[group]]), 0)
               for group in ("name", "shape", "count", "links")]
     layer, shape, count, links = starts
-    if not layer < shape < count or (linked and not count < links) or \
-            sum(1 for m in matches if abs(m.start("shape") - shape) <= 2 and abs(m.start("count") - count) <= 2) * 5 \
-            < len(matches) * 4:  # (nested rows and cut types shift a cell a place or two: `_snap` finds it)
+    if not _lined_up(matches, starts, linked):
         return Line(lines[0].number, "Layer (type)  Output Shape  Param #" + ("  Connected to" if linked else ""),
                     collapsed=True)
     text = " " * layer + "Layer (type)".ljust(shape - layer - 1) + " " + "Output Shape".ljust(count - shape - 1) + " "
     text += ("Param #".ljust(links - count - 1) + " Connected to") if linked else "Param #"
     return Line(lines[0].number, text)
+
+
+def _lined_up(matches: Sequence["re.Match[str]"], starts: Sequence[int], linked: bool) -> bool:
+    """The rows' cells start in order, and four rows in five start their shape and count where
+    most do (nested rows and cut types shift a cell a place or two: `_snap` finds it)."""
+    layer, shape, count, links = starts
+    if not layer < shape < count or (linked and not count < links):
+        return False
+    near = sum(1 for m in matches if abs(m.start("shape") - shape) <= 2 and abs(m.start("count") - count) <= 2)
+    return near * 5 >= len(matches) * 4
 
 
 def _most_common(values: Sequence[int]) -> int:
@@ -261,17 +269,13 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     marks: Dict[str, str] = {}  # line text → its kind, for lines that are not rows (rules repeat)
     for line in body:
         text = line.text
-        if "params" in text and TOTALS_LINE.search(text):
-            totals.append(line)
-            continue
-        kind = marks.get(text)
-        if kind is None:
-            kind = _line_kind(text)
-            if kind is not None:
-                marks[text] = kind
+        kind = marks.get(text) or _line_kind(text, marks)
         if kind is not None:
+            if kind == "totals":
+                totals.append(line)
+                continue
             separated = True
-            if kind != "blank" and kind != "separator":
+            if kind in NOTED_MARKS:
                 _note_mark(kind, line, gaps, findings)
             continue
         if line.collapsed or collapsed:
@@ -288,24 +292,35 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             _continue_row(rows[-1], cells, line)
         else:
             rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text, foreign=True))
-    if not totals:
-        _drop_trailing_prose(rows)
+    _drop_trailing_prose(rows, totals)
     return _Cut(rows, totals, gaps)
 
 
-def _drop_trailing_prose(rows: List[_RawRow]) -> None:
+def _drop_trailing_prose(rows: List[_RawRow], totals: Sequence[Line]) -> None:
     """Prose after a table cut off before its totals (not every line: those are read whole)."""
-    while rows and rows[-1].foreign and not all(row.foreign for row in rows):
+    while not totals and rows and rows[-1].foreign and not all(row.foreign for row in rows):
         rows.pop()
 
 
-def _line_kind(text: str) -> Optional[str]:
-    """`blank`, or what `_mark_kind` makes of a line that is not a row; None for a row. (The
-    line's first characters first: a copy of the whole line only if need be.)"""
-    head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]
-    if not head:
-        return "blank"
-    return _mark_kind(text, head) if head in LINE_MARKS else None
+#: the kinds of non-row lines that say something (a finding, a gap), beside rules and blanks.
+NOTED_MARKS = frozenset({"comment", "elision"})
+
+
+def _line_kind(text: str, marks: Dict[str, str]) -> Optional[str]:
+    """`totals`, `blank`, or what `_mark_kind` makes of a line that is not a row, noted in
+    `marks` by its text; None for a row. (The line's first characters first: a copy of the
+    whole line only if need be.)"""
+    if "params" in text and TOTALS_LINE.search(text):
+        kind: Optional[str] = "totals"
+    else:
+        head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]
+        if not head:
+            kind = "blank"
+        else:
+            kind = _mark_kind(text, head) if head in LINE_MARKS else None
+    if kind is not None:
+        marks[text] = kind
+    return kind
 
 
 def _note_mark(kind: str, line: Line, gaps: List[int], findings: List[Finding]) -> None:

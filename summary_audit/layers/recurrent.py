@@ -337,26 +337,39 @@ class TimeDistributed(LayerSpec):
         inner_query = LayerQuery(input_shapes=inner_inputs, output_shape=inner_out,
                                  params=query.params, data_format=query.data_format, generation=query.generation)
         found = []
+        for name, spec in self._inner_specs(bool(query.params)):
+            inner = _first_fit(spec, inner_query, inner_out)
+            if inner is not None:
+                found.append(self._around(name, spec, inner, shape, out, query.data_format))
+        return sorted(found, key=lambda c: c.rank)[:4]
+
+    def _inner_specs(self, weighted: bool) -> Iterator[Tuple[str, LayerSpec]]:
+        """The layers it may wrap: any but a model or itself; one with weights for a row with a count."""
         for name in REGISTRY.class_names():
             spec = REGISTRY.get(name)
             if spec is None or spec is self or getattr(spec, "is_container", False):
                 continue
-            if not spec.has_weights and query.params:
-                continue
-            try:
-                inner_candidates = list(spec.candidates(inner_query))
-            except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
-                continue
-            for inner in inner_candidates:
-                if inner.params == query.params and (inner_out is None or inner.output_shape == inner_out):
-                    inner_config = dict(inner.config)
-                    frame = inner_config.pop("input_shape", None)
-                    outer = shape if shape is not None else (out[0], out[1]) + tuple(frame[1:])  # type: ignore[index]
-                    config = {"layer": name, "layer_config": inner_config}
-                    c = self.forward(config, [outer], query.data_format)
-                    if shape is None:
-                        c = replace(c, config={**c.config, "input_shape": outer},
-                                    note=f"input shape {outer} reconstructed: no input row")
-                    found.append(replace(c, rank=inner.rank + (0 if spec.has_weights else 0.5)))
-                    break
-        return sorted(found, key=lambda c: c.rank)[:4]
+            if spec.has_weights or not weighted:
+                yield name, spec
+
+    def _around(self, name: str, spec: LayerSpec, inner: Candidate, shape: Optional[Shape], out: Optional[Shape],
+                data_format: str) -> Candidate:
+        """The wrapper's candidate around the wrapped layer's (its input reconstructed from the
+        inner one's when the table prints none)."""
+        inner_config = dict(inner.config)
+        frame = inner_config.pop("input_shape", None)
+        outer = shape if shape is not None else (out[0], out[1]) + tuple(frame[1:])  # type: ignore[index]
+        c = self.forward({"layer": name, "layer_config": inner_config}, [outer], data_format)
+        if shape is None:
+            c = replace(c, config={**c.config, "input_shape": outer}, note=f"input shape {outer} reconstructed: no input row")
+        return replace(c, rank=inner.rank + (0 if spec.has_weights else 0.5))
+
+
+def _first_fit(spec: LayerSpec, query: LayerQuery, out: Optional[Shape]) -> Optional[Candidate]:
+    """The wrapped layer's first candidate with the row's count (and the step's output)."""
+    try:
+        inner_candidates = list(spec.candidates(query))
+    except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
+        return None
+    return next((inner for inner in inner_candidates
+                 if inner.params == query.params and (out is None or inner.output_shape == out)), None)
