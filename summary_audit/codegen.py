@@ -2,7 +2,8 @@
 
 Every value that came from the pasted text (names above all) is written with `repr`, so it
 reaches Python as a string literal and nothing pasted ever becomes code. Variables are
-numbered (`layer_3`, `t3_0`), never derived from layer names.
+numbered (`layer_3`, `t3_0`), never derived from layer names. A script never calls a class its
+library does not have (`LayerSpec.libraries`): such a plan is refused.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 The plan is what code generation prints and what the cross-check builds, so both follow the
 same reading: inputs (shape, batch size, dtype), then layers in table order, each with its
 Keras constructor call (from the layer registry) and the tensors it is called on; nested
-models become sub-plans. Every string in it — layer names above all — is data, never code.
+models become sub-plans. A plan is made for one library (Keras 3 or tf_keras): a class that
+library lacks (`LayerSpec.libraries`) gets a stand-in. Every string in it — layer names above
+all — is data, never code.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""The layout pass: a block of lines → a `Summary` of parsed rows.
+"""The layout pass: a block of lines (from `text/`) → a `Summary` of parsed rows.
 
-Each table's layout is found once (a box table's delimiters, or the column starts its header
-line names); every line is then cut into cells, wrapped cells are stitched back together,
-and each cell is read by the grammar (memoized). A line whose layout was lost — a collapsed
-table, columns no longer aligned — is read whole by the grammar's `rows` rule instead.
+Each table's printer is told once (`printers.for_lines`), and builds the layout that cuts its
+lines (a box table's delimiters, or the column starts its header line names); every line is
+then cut into cells, wrapped cells are stitched back together as that printer wraps them, and
+each row's cells are read by the grammar (memoized: `_reading`). A line whose layout was lost —
+a collapsed table, columns no longer aligned — is read whole by the grammar's `rows` rule
+instead. The printer is then confirmed by the rows read (`printers.for_rows`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The layer registry: every Keras layer class declared once, in its family module.
 
 Adding a layer type means adding one declaration to one family module below; nothing else
-in the pipeline names layer types.
+in the pipeline names layer types. What the rest of the pipeline asks of a class is a fact on
+its spec (`LayerSpec.is_input`, `integer_inputs`, `libraries`, `name_stem`, `has_weights` ...),
+and what it asks of a row's class the registry answers (`REGISTRY.classes_of`, `is_input_row`).
 """
 
 from __future__ import annotations

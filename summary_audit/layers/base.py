@@ -4,6 +4,12 @@ A `LayerSpec` is declared once per Keras class (in the family module under `laye
 answers one question: *which configurations of this layer are consistent with what the
 table says?* (`candidates`). Each `Candidate` carries its own re-derived Param #, output
 shape and explanation, so the verifier only compares and ranks; it never knows layer types.
+What else the pipeline needs to know of a class is a fact declared on its spec (an input, reads
+integer ids, the libraries that have it, the stem of its generated names).
+
+The questions about layer names have their one answer here too: which class a generated name
+is of (`generated_from`, `LayerSpec.named`, `Registry.classes_of`), whether a row is an input
+row (`Registry.is_input_row`), whether a name that may be cut names a row (`cut_name_match`).
 """
 
 from __future__ import annotations
