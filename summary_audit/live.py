@@ -48,7 +48,7 @@ def _relevant_nodes(model: Any) -> Optional[List[Any]]:
 def _rows(layer: Any, library: str, relevant: Optional[List[Any]], depth: int,
           expand_nested: bool) -> Iterator[Row]:
     params, note = _params(layer, library)
-    yield Row(line=0, name=layer.name, type=type(layer).__name__, layer_class=_keras3_class(layer),
+    yield Row(line=0, name=layer.name, type=type(layer).__name__, layer_class=_row_class(layer),
               output_shape=_output_shape(layer, library), params=params, params_note=note, depth=depth,
               inbound=tuple(_inbound(layer, library, relevant)) if depth == 0 else (),
               trainable=_trainable(layer, library))
@@ -62,7 +62,7 @@ def _numbered(row: Row, index: int) -> Row:
     return row._replace(line=index, end_line=index)
 
 
-def _keras3_class(layer: Any) -> str:
+def _row_class(layer: Any) -> str:
     """The class name a parsed row gets for the layer's type (tf_keras' `Model` is a
     `Functional`, `GroupedQueryAttention` a `GroupQueryAttention`); an unknown class its own."""
     name = type(layer).__name__
@@ -83,10 +83,10 @@ def _params(layer: Any, library: str) -> Tuple[int, Optional[str]]:
 
 
 def _output_shape(layer: Any, library: str) -> OutputShape:
-    return _keras3_shape(layer) if library == "keras" else _tf_keras_shape(layer)
+    return _keras_shape(layer) if library == "keras" else _tf_keras_shape(layer)
 
 
-def _keras3_shape(layer: Any) -> OutputShape:
+def _keras_shape(layer: Any) -> OutputShape:
     """As keras.src.utils.summary_utils.format_layer_shape prints it."""
     nodes = getattr(layer, "_inbound_nodes", [])
     if not nodes and not getattr(layer, "_build_shapes_dict", None):
