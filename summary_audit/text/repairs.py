@@ -27,8 +27,8 @@ from collections import Counter
 from operator import itemgetter
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
-from .lines import (AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding, may_be_row,
-                    text_of)
+from .lines import (FENCE_LINE, AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding,
+                    may_be_row, text_of)
 
 
 class _Declaration:
@@ -384,6 +384,61 @@ def strip_comments(lines: List[Line], whole: str) -> List[Line]:
     return commented
 
 
+# ---- markup repairs: what a markdown or HTML converter left in a table's lines ------------------
+
+#: a markdown escape a converter put before a character it feared (`conv2d\\_18`, `Param \\#`);
+#: an escaped bar (`\\|`) stays: it is a cell's text, not a cell's edge.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+.!<>~-])")
+#: an HTML entity left in a page's text (`&quot;`, `&lt;`, `&#39;`, `&nbsp;`, `&amp;lt;` undone once).
+HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: a totals line written as a table's row: its label in a cell, its count in the next
+#: (`| Total params: | 6,651,914 | (25.38 MB) |`, the label's colon maybe dropped).
+TOTALS_CELL = re.compile(r"^[ \t]*(?:\|[ \t]*)?((?:Total|Trainable|Non-trainable|Optimizer)[ \t]+params)[ \t]*(?::[ \t]*)?\|")
+
+
+def _has_markdown_escape(text: str) -> bool:
+    return MARKDOWN_ESCAPE.search(text) is not None
+
+
+def undo_markdown_escapes(text: str) -> str:
+    """`conv2d\\_18 (Conv2D)` → `conv2d_18 (Conv2D)`: the character the escape stood before."""
+    return MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def _has_entity(text: str) -> bool:
+    return HTML_ENTITY.search(text) is not None
+
+
+def undo_entities(text: str) -> str:
+    """`Model: &quot;cnn&quot;` → `Model: "cnn"`; an `&nbsp;` is a space like any other."""
+    import html  # (only a page that holds an entity needs it)
+
+    return html.unescape(text).translate(SPACE_LIKE)
+
+
+def _is_code_spanned(text: str) -> bool:
+    # a fence (a line opening on ``` or ~~~) is a table's edge, not a code span
+    return text.count("`") >= 2 and FENCE_LINE.match(text) is None
+
+
+def drop_code_spans(text: str) -> str:
+    """`` `dense_1` (`Dense`) `` → `dense_1 (Dense)`: names, types or whole cells set as code."""
+    return text.replace("`", "")
+
+
+def _is_totals_row(text: str) -> bool:
+    return TOTALS_CELL.match(text) is not None
+
+
+def totals_from_cells(text: str) -> str:
+    """`| Total params: | 6,651,914 | (25.38 MB) |` → `Total params: 6,651,914 (25.38 MB)`."""
+    match = TOTALS_CELL.match(text)
+    if match is None:
+        return text
+    rest = " ".join(text[match.end():].replace("|", " ").split())
+    return f"{match.group(1)}: {rest}"
+
+
 # ---- the registry ------------------------------------------------------------------------------
 
 #: every repair, in the order each scope runs them.
@@ -402,6 +457,10 @@ REPAIRS: Tuple[Repair, ...] = (
     Repair("hard-wraps", "block", Trigger(any_of=[f"{ch}\n{ch}" for ch in WRAPPED_RULE_ENDS], head=HARD_WRAP_PROBE),
            rejoin_hard_wraps),
     Repair("inline-comments", "block", Trigger(("#",)), strip_comments),
+    Repair("markdown-escapes", "line", Trigger(("\\",), test=_has_markdown_escape), undo_markdown_escapes),
+    Repair("html-entities", "line", Trigger(("&", ";"), test=_has_entity), undo_entities),
+    Repair("code-spans", "line", Trigger(("`",), test=_is_code_spanned), drop_code_spans),
+    Repair("totals-in-cells", "line", Trigger(("|", "params"), test=_is_totals_row), totals_from_cells),
 )
 
 
