@@ -17,11 +17,13 @@ from typing import List, Optional, Tuple
 
 from .lines import Line
 
+#: what a `<hr>` is read as: a rule line.
+DRAWN_RULE = "_" * 20
 #: the elements a browser starts on a line of their own (and ends one after).
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
-    "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+    "header", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
     "td", "tfoot", "th", "thead", "title", "tr", "ul"})
 #: what a reader never sees as text.
 HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript"})
@@ -67,6 +69,8 @@ class _PageText(HTMLParser):
             self._hidden += 1
         elif tag == "br":
             self._line_break()
+        elif tag == "hr":
+            self._rule()
         elif tag == "span":
             self._spans.append(_drawn_as_line(attrs))
             if self._spans[-1]:
@@ -77,6 +81,8 @@ class _PageText(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: List[Tuple[str, Optional[str]]]) -> None:
         if tag == "br":
             self._line_break()
+        elif tag == "hr":
+            self._rule()
         elif tag in BLOCK_TAGS:
             self._flush(by_tag=True)
 
@@ -140,6 +146,11 @@ class _PageText(HTMLParser):
         self.lines.append(Line(self._number if text else self.getpos()[0], text))
         self._buffer.clear()
         self._broken = True
+
+    def _rule(self) -> None:
+        """`<hr>`: the line a browser draws (a page's editor made one of a printed `____` rule)."""
+        self._flush(by_tag=True)
+        self.lines.append(Line(self.getpos()[0], DRAWN_RULE))
 
     # ---- tables
 

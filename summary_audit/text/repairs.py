@@ -27,7 +27,7 @@ from collections import Counter
 from operator import itemgetter
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
-from .lines import (FENCE_LINE, AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding,
+from .lines import (FENCE_LINE, TOTALS_LINE, AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding,
                     may_be_row, text_of)
 
 
@@ -439,6 +439,52 @@ def totals_from_cells(text: str) -> str:
     return f"{match.group(1)}: {rest}"
 
 
+#: a markdown thematic break (`* * *`, `---`, `___`): what html2text and markdownify write for
+#: an `<hr>`, itself what a page's editor made of a printed rule.
+THEMATIC_BREAK = re.compile(r"[ ]{0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}")
+
+
+def _is_thematic_break(text: str) -> bool:
+    return THEMATIC_BREAK.fullmatch(text) is not None and not is_rule_line(text)
+
+
+#: the end of a totals line that a converter's reflow cut inside a label (html2text wraps at 78
+#: columns, at spaces and after hyphens: `... Non-` / `trainable params: 32 (128.00 B)`).
+CUT_LABEL_END = re.compile(r"(?:\b(?:Total|Trainable|Non-trainable|Optimizer)(?:[ \t]+params)?[ \t]*:?|\bNon-)$")
+#: how a line the label's rest was pushed onto begins: the label's rest, a count or a size.
+LABEL_REST = re.compile(r"[ \t]*(?:[a-z-]{0,20}[ \t]*params\b|\d|\()")
+
+
+def _cut_totals_at(lines: Sequence[Line], index: int) -> bool:
+    text = lines[index].text
+    if index + 1 >= len(lines) or CUT_LABEL_END.search(text.rstrip()[-40:]) is None:
+        return False
+    if TOTALS_LINE.search(text) is None and not text.strip().endswith(("params:", "params")):
+        return False
+    return LABEL_REST.match(lines[index + 1].text) is not None
+
+
+def _has_cut_totals(whole: str) -> bool:
+    return any(CUT_LABEL_END.search(line.rstrip()[-40:]) for line in whole.split("\n") if "params" in line)
+
+
+def rejoin_cut_totals(lines: List[Line]) -> List[Line]:
+    """A totals line a converter's reflow cut inside a label or before its count: the line
+    below it joined back (without a space after a hyphen)."""
+    joined: List[Line] = []
+    skip = False
+    for index, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if "params" in line.text and _cut_totals_at(lines, index):
+            head, tail = line.text.rstrip(), lines[index + 1].text.lstrip()
+            line = line._replace(text=head + tail if head.endswith("-") else head + " " + tail)
+            skip = True
+        joined.append(line)
+    return joined if len(joined) != len(lines) else lines
+
+
 # ---- the registry ------------------------------------------------------------------------------
 
 #: every repair, in the order each scope runs them.
@@ -461,6 +507,9 @@ REPAIRS: Tuple[Repair, ...] = (
     Repair("html-entities", "line", Trigger(("&", ";"), test=_has_entity), undo_entities),
     Repair("code-spans", "line", Trigger(("`",), test=_is_code_spanned), drop_code_spans),
     Repair("totals-in-cells", "line", Trigger(("|", "params"), test=_is_totals_row), totals_from_cells),
+    Repair("thematic-breaks", "line", Trigger(any_of=("---", "* *", "***", "___", "- -", "_ _"), test=_is_thematic_break),
+           lambda text: "_" * 20),
+    Repair("reflowed-totals", "page", Trigger(("params",), test=_has_cut_totals), rejoin_cut_totals),
 )
 
 
