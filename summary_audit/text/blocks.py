@@ -155,8 +155,8 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
         text = lines[i].text.replace("?", " ").strip()
         if MODEL_LINE.match(lines[i].text):
             return i
-        if text and not is_rule_line(lines[i].text.replace("?", "━")):
-            break
+        if text and not is_rule_line(lines[i].text.replace("?", "━")) and not FENCE_LINE.match(text):
+            break  # (a fence: the `Model:` line printed apart, set in a code block of its own)
         start = i
     return start
 
@@ -173,8 +173,9 @@ def _block_end(lines: Sequence[Line], header: int, limit: int, first: Optional[i
             seen_totals = True
             continue
         if seen_totals:
-            if is_rule_line(text) or not text.strip():
-                continue
+            if is_rule_line(text) or not text.strip() or \
+                    ("```" in text or "~~~" in text) and FENCE_LINE.match(text) and _totals_follow(lines, i + 1, limit):
+                continue  # (the next totals line in a code block of its own)
             return i
         if ("```" in text or "~~~" in text) and FENCE_LINE.match(text) and not _totals_follow(lines, i + 1, limit) \
                 or "Model" in text and MODEL_LINE.match(text):
@@ -230,9 +231,10 @@ def _line_start(text: str, known: int, known_at: int, index: int) -> int:
 
 
 def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
-    """A fence closed too early (a page that put the box in a code block, its totals below)."""
-    for i in range(start, min(start + 3, limit)):
+    """A fence closed too early (a page that put the box in a code block, its totals below,
+    maybe each in a code block of its own: a notebook's outputs, one a print)."""
+    for i in range(start, min(start + 4, limit)):
         text = lines[i].text
-        if text.strip():
+        if text.strip() and not FENCE_LINE.match(text):
             return "params" in text and TOTALS_LINE.search(text) is not None
     return False
