@@ -151,13 +151,17 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
         floor = next((i + 1 for i in range(header - 1, -1, -1) if lines[i].number <= last_number
                       and lines[i] is previous.lines[-1]), 0)
     start = header
+    fenced = False  # (past a fence only a `Model:` line moves the start: one printed apart, in a code block of its own)
     for i in range(header - 1, max(floor, header - 6) - 1, -1):
         text = lines[i].text.replace("?", " ").strip()
         if MODEL_LINE.match(lines[i].text):
             return i
-        if text and not is_rule_line(lines[i].text.replace("?", "━")) and not FENCE_LINE.match(text):
-            break  # (a fence: the `Model:` line printed apart, set in a code block of its own)
-        start = i
+        fence = FENCE_LINE.match(text) is not None
+        if text and not fence and not is_rule_line(lines[i].text.replace("?", "━")):
+            break
+        fenced = fenced or fence
+        if not fenced:
+            start = i
     return start
 
 
