@@ -172,7 +172,7 @@ PRINTER_MODULES = tuple(importlib.import_module(f"summary_audit.printers.{name}"
 #: patterns the code runs with search / finditer / findall / split / sub (every start position);
 #: the others only ever match at a given place (match, fullmatch, Lark's lexer).
 SEARCHED = {"COLLAPSE_SPLIT", "COMMENT_START", "DELIMITERS", "HAS_SPACE_LIKE", "HEADER_LINE", "HTML_BREAK",
-            "HTML_HINT", "HTML_TAG", "INDEX", "LINE_SPAN", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
+            "HTML_HINT", "HTML_TAG", "INDEX", "LINE_SPAN", "MARKDOWN_ESCAPE", "HTML_ENTITY", "CUT_LABEL_END", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
             "REF_SEPARATOR", "_DIGIT"}
 
 

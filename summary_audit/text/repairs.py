@@ -451,8 +451,9 @@ def _is_thematic_break(text: str) -> bool:
 #: the end of a totals line that a converter's reflow cut inside a label (html2text wraps at 78
 #: columns, at spaces and after hyphens: `... Non-` / `trainable params: 32 (128.00 B)`).
 CUT_LABEL_END = re.compile(r"(?:\b(?:Total|Trainable|Non-trainable|Optimizer)(?:[ \t]+params)?[ \t]*:?|\bNon-)$")
-#: how a line the label's rest was pushed onto begins: the label's rest, a count or a size.
-LABEL_REST = re.compile(r"[ \t]*(?:[a-z-]{0,20}[ \t]*params\b|\d|\()")
+#: how a line the label's rest was pushed onto begins (its spaces stripped): the label's rest, a
+#: count or a size.
+LABEL_REST = re.compile(r"(?:[a-z-]{0,20}[ \t]*params\b|\d|\()")
 
 
 def _cut_totals_at(lines: Sequence[Line], index: int) -> bool:
@@ -461,7 +462,7 @@ def _cut_totals_at(lines: Sequence[Line], index: int) -> bool:
         return False
     if TOTALS_LINE.search(text) is None and not text.strip().endswith(("params:", "params")):
         return False
-    return LABEL_REST.match(lines[index + 1].text) is not None
+    return LABEL_REST.match(lines[index + 1].text.lstrip()) is not None
 
 
 def _has_cut_totals(whole: str) -> bool:
