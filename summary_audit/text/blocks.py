@@ -177,14 +177,20 @@ def _block_end(lines: Sequence[Line], header: int, limit: int, first: Optional[i
             seen_totals = True
             continue
         if seen_totals:
-            if is_rule_line(text) or not text.strip() or \
-                    ("```" in text or "~~~" in text) and FENCE_LINE.match(text) and _totals_follow(lines, i + 1, limit):
-                continue  # (the next totals line in a code block of its own)
+            if is_rule_line(text) or not text.strip() or _fence_before_totals(lines, i, limit):
+                continue  # (a fence: the next totals line in a code block of its own)
             return i
-        if ("```" in text or "~~~" in text) and FENCE_LINE.match(text) and not _totals_follow(lines, i + 1, limit) \
-                or "Model" in text and MODEL_LINE.match(text):
+        if _is_fence(text) and not _totals_follow(lines, i + 1, limit) or "Model" in text and MODEL_LINE.match(text):
             return i
     return limit
+
+
+def _is_fence(text: str) -> bool:
+    return ("```" in text or "~~~" in text) and FENCE_LINE.match(text) is not None
+
+
+def _fence_before_totals(lines: Sequence[Line], index: int, limit: int) -> bool:
+    return _is_fence(lines[index].text) and _totals_follow(lines, index + 1, limit)
 
 
 #: what a line that can end a block holds (a totals line, a fence's first character, a
