@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import summary_audit
 from conftest import FIXTURES, ROOT, printer_fixtures
 from summary_audit import grammar, rows
-from summary_audit.text import blocks, decoding, documents, lines, repairs
+from summary_audit.text import blocks, decoding, documents, lines, markup, repairs
 from summary_audit.layers import REGISTRY
 from summary_audit.model import Document, Row, Summary, Totals
 from summary_audit.report import renderer
@@ -172,12 +172,12 @@ PRINTER_MODULES = tuple(importlib.import_module(f"summary_audit.printers.{name}"
 #: patterns the code runs with search / finditer / findall / split / sub (every start position);
 #: the others only ever match at a given place (match, fullmatch, Lark's lexer).
 SEARCHED = {"COLLAPSE_SPLIT", "COMMENT_START", "DELIMITERS", "HAS_SPACE_LIKE", "HEADER_LINE", "HTML_BREAK",
-            "HTML_HINT", "HTML_TAG", "INDEX", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
+            "HTML_HINT", "HTML_TAG", "INDEX", "LINE_SPAN", "MARKDOWN_ESCAPE", "HTML_ENTITY", "CUT_LABEL_END", "NESTED_MARK_LOST", "QUOTE_PREFIX", "TOTALS_LINE", "COLUMN_TITLES",
             "REF_SEPARATOR", "_DIGIT"}
 
 
 def _patterns() -> Iterator[Tuple[str, "re.Pattern[str]", bool]]:
-    for module in (decoding, documents, lines, repairs, blocks, rows, grammar, *PRINTER_MODULES):
+    for module in (decoding, documents, markup, lines, repairs, blocks, rows, grammar, *PRINTER_MODULES):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 yield f"{module.__name__}.{name}", value, name in SEARCHED

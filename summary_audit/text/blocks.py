@@ -151,13 +151,17 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
         floor = next((i + 1 for i in range(header - 1, -1, -1) if lines[i].number <= last_number
                       and lines[i] is previous.lines[-1]), 0)
     start = header
+    fenced = False  # (past a fence only a `Model:` line moves the start: one printed apart, in a code block of its own)
     for i in range(header - 1, max(floor, header - 6) - 1, -1):
         text = lines[i].text.replace("?", " ").strip()
         if MODEL_LINE.match(lines[i].text):
             return i
-        if text and not is_rule_line(lines[i].text.replace("?", "━")):
+        fence = FENCE_LINE.match(text) is not None
+        if text and not fence and not is_rule_line(lines[i].text.replace("?", "━")):
             break
-        start = i
+        fenced = fenced or fence
+        if not fenced:
+            start = i
     return start
 
 
@@ -173,13 +177,20 @@ def _block_end(lines: Sequence[Line], header: int, limit: int, first: Optional[i
             seen_totals = True
             continue
         if seen_totals:
-            if is_rule_line(text) or not text.strip():
-                continue
+            if is_rule_line(text) or not text.strip() or _fence_before_totals(lines, i, limit):
+                continue  # (a fence: the next totals line in a code block of its own)
             return i
-        if ("```" in text or "~~~" in text) and FENCE_LINE.match(text) and not _totals_follow(lines, i + 1, limit) \
-                or "Model" in text and MODEL_LINE.match(text):
+        if _is_fence(text) and not _totals_follow(lines, i + 1, limit) or "Model" in text and MODEL_LINE.match(text):
             return i
     return limit
+
+
+def _is_fence(text: str) -> bool:
+    return ("```" in text or "~~~" in text) and FENCE_LINE.match(text) is not None
+
+
+def _fence_before_totals(lines: Sequence[Line], index: int, limit: int) -> bool:
+    return _is_fence(lines[index].text) and _totals_follow(lines, index + 1, limit)
 
 
 #: what a line that can end a block holds (a totals line, a fence's first character, a
@@ -230,9 +241,10 @@ def _line_start(text: str, known: int, known_at: int, index: int) -> int:
 
 
 def _totals_follow(lines: Sequence[Line], start: int, limit: int) -> bool:
-    """A fence closed too early (a page that put the box in a code block, its totals below)."""
-    for i in range(start, min(start + 3, limit)):
+    """A fence closed too early (a page that put the box in a code block, its totals below,
+    maybe each in a code block of its own: a notebook's outputs, one a print)."""
+    for i in range(start, min(start + 4, limit)):
         text = lines[i].text
-        if text.strip():
+        if text.strip() and not FENCE_LINE.match(text):
             return "params" in text and TOTALS_LINE.search(text) is not None
     return False

@@ -9,16 +9,14 @@ captured terminal log its text without the colours.
 
 from __future__ import annotations
 
-import html
 import re
 from itertools import count, repeat
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .lines import Line, new_line
+from .markup import html_lines
 
 HTML_HINT = re.compile(r"<(?:pre|code|html|body|div|p|br|span|table|td)\b[^>]*>", re.I)
-HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
-HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 
 
 def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
@@ -34,9 +32,9 @@ def document_lines(text: str) -> Tuple[List[Line], Optional[str]]:
         notebook = _notebook_lines(text)
         if notebook is not None:
             return notebook, "notebook"
-    raw = text.split("\n")
     if HTML_HINT.search(text[:200000]):
-        return list(_html_lines(raw)), "html"
+        return html_lines(text), "html"
+    raw = text.split("\n")
     lines = list(map(new_line, zip(count(1), raw, repeat(False))))
     if "\\" in text and '\\n"' in text and len(JSON_STRING_LINE.findall(text, 0, 200000)) >= 3:
         return _json_string_lines(lines), "notebook"
@@ -132,20 +130,3 @@ class _JsonLineLocator:
                 self.last = index + 1
                 return self.last
         return self.last
-
-
-def _html_lines(raw: Sequence[str]) -> Iterator[Line]:
-    in_tag = False
-    for number, line in enumerate(raw, start=1):
-        if in_tag:
-            end = line.find(">")
-            if end < 0:
-                yield Line(number, "")
-                continue
-            line, in_tag = line[end + 1:], False
-        for piece in HTML_BREAK.split(line):
-            piece = HTML_TAG.sub("", piece)
-            start = piece.find("<")
-            if start >= 0 and ">" not in piece[start:] and re.match(r"<[A-Za-z/!]", piece[start:]):
-                piece, in_tag = piece[:start], True
-            yield Line(number, html.unescape(piece))

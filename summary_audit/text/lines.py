@@ -97,7 +97,7 @@ def lines_holding(joined: str, word: str) -> List[Tuple[int, int]]:
 RULE_CHARS = "_=━─═-¯┏┓┗┛┡┩┳┻╇╋┌┐└┘├┤┬┴┼+|┃│:~ "
 #: a markdown table's |---|--:| line (written so that no stretch of spaces can be split two
 #: ways: a line of spaces must not cost quadratic time).
-MARKDOWN_RULE = r"^(?:\s*\|)?\s*:?-{3,}:?\s*\|(?:\s*:?-{3,}:?\s*\|)*(?:\s*:?-{3,}:?\s*)?$"
+MARKDOWN_RULE = r"^(?:\s*\|)?\s*:?-{3,}:?\s*\|(?:\s*:?-{3,}:?\s*\|)*(?:\s*:?-{3,}:?)?\s*$"
 #: a line drawn with rule characters only, with a run of five or more somewhere; or a
 #: markdown table's rule. `is_rule_line` answers the same, faster.
 RULE_LINE = re.compile(r"^(?=.*([_=━─═\-¯~])\1{4,})[" + re.escape(RULE_CHARS) + r"]+$|" + MARKDOWN_RULE)
@@ -114,7 +114,8 @@ def is_rule_line(text: str) -> bool:
     return "---" in text and "|" in text and _MARKDOWN_RULE.match(text) is not None
 
 
-HEADER_LINE = re.compile(r"Layer\s*\(\s*type\s*\)|Layer\s{2,}Output\s+Shape")
+#: (`Layer | Output Shape`: a markdown table's header whose first title lost its `(type)`)
+HEADER_LINE = re.compile(r"Layer\s*\(\s*type\s*\)|Layer(?:\s{2,}|[ \t]*[|┃│][ \t]*)Output\s+[Ss]hape")
 TOTALS_LINE = re.compile(r"(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:")
 MODEL_LINE = re.compile(r"^\s*Model\s*:")
 FENCE_LINE = re.compile(r"^\s*(```|~~~)")

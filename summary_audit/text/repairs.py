@@ -27,8 +27,8 @@ from collections import Counter
 from operator import itemgetter
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
-from .lines import (AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding, may_be_row,
-                    text_of)
+from .lines import (FENCE_LINE, TOTALS_LINE, AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding,
+                    may_be_row, text_of)
 
 
 class _Declaration:
@@ -384,6 +384,113 @@ def strip_comments(lines: List[Line], whole: str) -> List[Line]:
     return commented
 
 
+# ---- markup repairs: what a markdown or HTML converter left in a table's lines ------------------
+
+#: a markdown escape a converter put before a character it feared (`conv2d\\_18`, `Param \\#`);
+#: an escaped bar (`\\|`) stays: it is a cell's text, not a cell's edge.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+.!<>~-])")
+#: an HTML entity left in a page's text (`&quot;`, `&lt;`, `&#39;`, `&nbsp;`, `&amp;lt;` undone once).
+HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: a totals line written as a table's row: its label in a cell, its count in the next
+#: (`| Total params: | 6,651,914 | (25.38 MB) |`, the label's colon maybe dropped).
+TOTALS_CELL = re.compile(r"^[ \t]*(?:\|[ \t]*)?((?:Total|Trainable|Non-trainable|Optimizer)[ \t]+params)[ \t]*(?::[ \t]*)?\|")
+
+
+def _has_markdown_escape(text: str) -> bool:
+    return MARKDOWN_ESCAPE.search(text) is not None
+
+
+def undo_markdown_escapes(text: str) -> str:
+    """`conv2d\\_18 (Conv2D)` → `conv2d_18 (Conv2D)`: the character the escape stood before."""
+    return MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def _has_entity(text: str) -> bool:
+    return HTML_ENTITY.search(text) is not None
+
+
+def undo_entities(text: str) -> str:
+    """`Model: &quot;cnn&quot;` → `Model: "cnn"`; an `&nbsp;` is a space like any other."""
+    import html  # (only a page that holds an entity needs it)
+
+    return html.unescape(text).translate(SPACE_LIKE)
+
+
+def _is_code_spanned(text: str) -> bool:
+    # a fence (a line opening on ``` or ~~~) is a table's edge, not a code span
+    return text.count("`") >= 2 and FENCE_LINE.match(text) is None
+
+
+def drop_code_spans(text: str) -> str:
+    """`` `dense_1` (`Dense`) `` → `dense_1 (Dense)`: names, types or whole cells set as code."""
+    return text.replace("`", "")
+
+
+def _is_totals_row(text: str) -> bool:
+    return TOTALS_CELL.match(text) is not None
+
+
+def totals_from_cells(text: str) -> str:
+    """`| Total params: | 6,651,914 | (25.38 MB) |` → `Total params: 6,651,914 (25.38 MB)`."""
+    match = TOTALS_CELL.match(text)
+    if match is None:
+        return text
+    rest = " ".join(text[match.end():].replace("|", " ").split())
+    return f"{match.group(1)}: {rest}"
+
+
+#: a markdown thematic break (`* * *`, `---`, `___`): what html2text and markdownify write for
+#: an `<hr>`, itself what a page's editor made of a printed rule.
+THEMATIC_BREAK = re.compile(r"[ ]{0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}")
+
+
+def _is_thematic_break(text: str) -> bool:
+    return THEMATIC_BREAK.fullmatch(text) is not None and not is_rule_line(text)
+
+
+#: the end of a totals line that a converter's reflow cut inside a label (html2text wraps at 78
+#: columns, at spaces and after hyphens: `... Non-` / `trainable params: 32 (128.00 B)`).
+CUT_LABEL_END = re.compile(r"(?:\b(?:Total|Trainable|Non-trainable|Optimizer)(?:[ \t]+params)?[ \t]*:?|\bNon-)$")
+#: how a line the label's rest was pushed onto begins (its spaces stripped): the label's rest, a
+#: count or a size.
+LABEL_REST = re.compile(r"(?:[a-z-]{0,20}[ \t]*params\b|\d|\()")
+
+
+def _cut_totals_at(lines: Sequence[Line], index: int) -> bool:
+    text = lines[index].text
+    if index + 1 >= len(lines) or CUT_LABEL_END.search(text.rstrip()[-40:]) is None:
+        return False
+    if TOTALS_LINE.search(text) is None and not text.strip().endswith(("params:", "params")):
+        return False
+    return LABEL_REST.match(lines[index + 1].text.lstrip()) is not None
+
+
+def _has_cut_totals(whole: str) -> bool:
+    """Looked for on the lines holding `params` only (found at C speed: a few in a long page)."""
+    for _, start in lines_holding(whole, "params"):
+        end = whole.find("\n", start)
+        if CUT_LABEL_END.search(whole[start:end if end >= 0 else len(whole)].rstrip()[-40:]):
+            return True
+    return False
+
+
+def rejoin_cut_totals(lines: List[Line]) -> List[Line]:
+    """A totals line a converter's reflow cut inside a label or before its count: the line
+    below it joined back (without a space after a hyphen)."""
+    joined: List[Line] = []
+    skip = False
+    for index, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if "params" in line.text and _cut_totals_at(lines, index):
+            head, tail = line.text.rstrip(), lines[index + 1].text.lstrip()
+            line = line._replace(text=head + tail if head.endswith("-") else head + " " + tail)
+            skip = True
+        joined.append(line)
+    return joined if len(joined) != len(lines) else lines
+
+
 # ---- the registry ------------------------------------------------------------------------------
 
 #: every repair, in the order each scope runs them.
@@ -402,6 +509,13 @@ REPAIRS: Tuple[Repair, ...] = (
     Repair("hard-wraps", "block", Trigger(any_of=[f"{ch}\n{ch}" for ch in WRAPPED_RULE_ENDS], head=HARD_WRAP_PROBE),
            rejoin_hard_wraps),
     Repair("inline-comments", "block", Trigger(("#",)), strip_comments),
+    Repair("markdown-escapes", "line", Trigger(("\\",), test=_has_markdown_escape), undo_markdown_escapes),
+    Repair("html-entities", "line", Trigger(("&", ";"), test=_has_entity), undo_entities),
+    Repair("code-spans", "line", Trigger(("`",), test=_is_code_spanned), drop_code_spans),
+    Repair("totals-in-cells", "line", Trigger(("|", "params"), test=_is_totals_row), totals_from_cells),
+    # (what html2text and markdownify write: a printed `____` rule holds neither, so a print pays nothing)
+    Repair("thematic-breaks", "line", Trigger(any_of=("* *", "---"), test=_is_thematic_break), lambda text: "_" * 20),
+    Repair("reflowed-totals", "page", Trigger(("params",), test=_has_cut_totals), rejoin_cut_totals),
 )
 
 
