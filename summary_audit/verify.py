@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
 from .layers.base import fmt
-from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
+from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
 from .report.common import shape_text
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
@@ -136,13 +136,14 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
 
 
 def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Finding]) -> TotalsAudit:
-    counted, printed_sum, frozen = _counted_once(rows)
+    counted, sums, frozen = _counted_once(rows)
     totals = summary.totals
     if totals is None:
-        return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
-    expected_total = printed_sum + (totals.optimizer or 0)  # Keras 3 counts the optimizer's in the total
-    problems = [_check_sum(totals, printed_sum, expected_total), _check_split(totals)]
-    warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
+        return TotalsAudit(None, sums.derived, sums.printed - frozen, frozen, "unverified")
+    optimizer = totals.optimizer or 0  # Keras 3 counts the optimizer's in the total
+    expected = _expected_rows_sum(totals, sums, optimizer)
+    problems = [_check_sum(totals, sums, optimizer, expected), _check_split(totals)]
+    warnings = [_check_frozen(totals, frozen, sums.printed)] + _check_sizes(totals)
     excuse = _why_rows_cannot_add_up(summary, counted) if problems[0][1] else None
     if excuse is not None:
         code, why = excuse
@@ -154,7 +155,7 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
     status: Status = "mismatch" if errors else "ok"
-    return TotalsAudit(totals, expected_total, printed_sum - frozen, frozen, status)
+    return TotalsAudit(totals, expected + optimizer, expected - frozen, frozen, status)
 
 
 def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[Code, str]]:
@@ -166,13 +167,23 @@ def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Op
     return None if cut is None else (Code.COUNT_CUT, f"a count was cut at the column edge (line {cut})")
 
 
-def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
+@record
+class RowSums:
+    """The counted rows' Param # added up twice: as printed, and with each mismatched row's
+    re-derived count in place of its printed one (what the total should be if the rows are wrong
+    and the total was printed by Keras)."""
+
+    printed: int
+    derived: int
+
+
+def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], RowSums, int]:
     """Top-level rows, each layer once (a shared layer printed twice is one set of weights);
-    the sum of their printed counts, and how many of those are not trained (one pass: a long
+    the sums of their counts, and how many of those are not trained (one pass: a long
     table walks its rows once here)."""
     seen = set()
     counted: List[RowAudit] = []
-    printed_sum = frozen = 0
+    printed_sum = derived_sum = frozen = 0
     for audit in rows:
         row = audit.row
         if row.depth != 0:
@@ -183,18 +194,34 @@ def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
             counted.append(audit)
             params = row.params or 0
             printed_sum += params
+            derived_sum += _derived_params(audit, params)
             frozen += params if row.trainable is False else audit.non_trainable_params or 0
-    return counted, printed_sum, frozen
+    return counted, RowSums(printed_sum, derived_sum), frozen
 
 
-def _check_sum(totals: Totals, printed_sum: int, expected_total: int) -> Tuple[Code, Optional[str]]:
-    if totals.total is None:
+def _derived_params(audit: RowAudit, printed: int) -> int:
+    """A mismatched row counts with its re-derived Param #; every other row as printed."""
+    if audit.status == "mismatch" and audit.expected_params is not None:
+        return audit.expected_params
+    return printed
+
+
+def _expected_rows_sum(totals: Totals, sums: RowSums, optimizer: int) -> int:
+    """The rows' sum the total should be: as printed when the total is that (a wrong row is
+    already named at its line), else as re-derived (the total is right and a row is wrong, or
+    both are)."""
+    return sums.printed if totals.total == sums.printed + optimizer else sums.derived
+
+
+def _check_sum(totals: Totals, sums: RowSums, optimizer: int, expected: int) -> Tuple[Code, Optional[str]]:
+    """Only a total that is neither the rows' printed nor their re-derived sum is wrong."""
+    if totals.total is None or totals.total == expected + optimizer:
         return Code.TOTAL_MISMATCH, None
-    if totals.total == expected_total:
-        return Code.TOTAL_MISMATCH, None
-    optimizer = f" + {fmt(totals.optimizer)} optimizer = {fmt(expected_total)}" if totals.optimizer else ""
-    return Code.TOTAL_MISMATCH, (f"Total params printed {fmt(totals.total)}; the rows add up to {fmt(printed_sum)}"
-                              f"{optimizer}")
+    with_optimizer = f" + {fmt(optimizer)} optimizer = {fmt(sums.derived + optimizer)}" if optimizer else ""
+    as_printed = "" if sums.derived == sums.printed else f" (as printed, {fmt(sums.printed)})"
+    added = "the rows add up to" if sums.derived == sums.printed else "the rows, re-derived, add up to"
+    return Code.TOTAL_MISMATCH, (f"Total params printed {fmt(totals.total)}; {added} {fmt(sums.derived)}"
+                                 f"{as_printed}{with_optimizer}")
 
 
 def _check_split(totals: Totals) -> Tuple[Code, Optional[str]]:

@@ -65,6 +65,40 @@ def test_a_wrong_param_a_wrong_total_and_an_impossible_shape_each_on_its_line() 
     assert audit.status == "mismatch"
 
 
+
+def _seed000_with(param: str, total: str) -> Audit:
+    """Seed 000 as Keras printed it, conv2d_10's Param # and the three totals lines edited."""
+    lines = SEED000.splitlines()
+    row = next(i for i, l in enumerate(lines) if l.startswith("conv2d_10"))
+    lines[row] = lines[row].replace("18496", param)
+    for i, line in enumerate(lines):
+        if line.startswith(("Total params", "Trainable params")):
+            lines[i] = line.split(":")[0] + ": " + total
+    return audit_of("\n".join(lines))
+
+
+def test_a_row_typo_under_a_correct_total_blames_the_row_only() -> None:
+    """The total Keras printed is the sum of the true counts: it is right, the row is wrong."""
+    audit = _seed000_with("18469", "3,453,121")
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["conv2d_10"]
+    assert audit.totals.status == "ok" and audit.totals.expected_total == 3_453_121
+    assert not [f for f in audit.findings if f.code == "total-mismatch"]
+
+
+def test_a_total_adjusted_to_a_row_typo_blames_the_row_only() -> None:
+    """Someone edited a row and its total alike: the one wrong number is the row's."""
+    audit = _seed000_with("18469", f"{3_453_121 - 27:,}")
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["conv2d_10"]
+    assert audit.totals.status == "ok"
+
+
+def test_a_total_that_fits_no_sum_names_the_re_derived_one() -> None:
+    audit = _seed000_with("18469", "3,453,999")
+    [finding] = [f for f in audit.findings if f.code == "total-mismatch"]
+    assert "re-derived, add up to 3,453,121 (as printed, 3,453,094)" in finding.message
+    assert audit.totals.expected_total == 3_453_121 and audit.totals.expected_trainable == 3_453_121
+
+
 GRU_KERAS2 = """\
 _________________________________________________________________
 Layer (type)                 Output Shape              Param #
