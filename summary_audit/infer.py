@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from operator import attrgetter
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import fmt, prefix_shape, same_shape
@@ -103,12 +103,46 @@ def _infer(summary: Summary, data_format: str) -> Inference:
                 if result.exact:
                     break
                 result = _infer_row(summary, index, row, inputs, data_format)
+        if not result.exact and len(sources) == 1 and len(result.input_shapes) == 1:
+            result = _reread_cut_producer(summary, results, sources[0], index, data_format) or result
         record(index, sources, result.input_shapes, _flowing_output(row, result))
         keep(result)
     explained = sum(map(_EXACT, results))
     if explained < len(results):  # (blame falls only on rows read inexactly, and their inputs)
         _blame_input_rows(summary, results, flow.sources, data_format)
     return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results), explained)
+
+
+def _reread_cut_producer(summary: Summary, results: List[RowInference], source: int, index: int,
+                         data_format: str) -> Optional[RowInference]:
+    """A row that misses what it reads from a shape cut at the column edge: the producer's
+    count had several readings that fit the cut shape, and the first ranked one need not be
+    it. The reading whose output this row can take is the producer's (its result is replaced);
+    this row's result read with it, or None when no reading helps."""
+    producer_row, producer = summary.rows[source], results[source]
+    if not producer_row.shape_cut or not producer.exact or producer.best is None or producer.layer_class is None:
+        return None
+    spec = REGISTRY.get(producer.layer_class)
+    if spec is None or spec.is_container or not producer.input_shapes:
+        return None
+    row = summary.rows[index]
+    for reading in _exact_readings(spec, producer_row, producer.input_shapes, data_format, summary):
+        shape = reading.output_shape
+        if not isinstance(shape, tuple) or same_shape(shape, producer.best.output_shape):  # type: ignore[arg-type]
+            continue
+        again = _infer_row(summary, index, row, (shape,), data_format)
+        if again.exact and again.best is not None:
+            results[source] = replace(producer, best=reading, alternatives=())
+            note = f"reads {_shape_words((shape,))} from line {producer_row.line}, the reading of its cut shape that fits"
+            return replace(again, best=replace(again.best, note=note))
+    return None
+
+
+def _exact_readings(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+                    summary: Summary) -> List[Candidate]:
+    """Every configuration that gives the row's printed count and fits its printed (cut) shape, best first."""
+    readings = [c for c in _candidates(spec, row, inputs, row.output_shape, data_format, summary) if _fits(c, row)]
+    return sorted(readings, key=attrgetter("rank"))
 
 
 _EXACT = attrgetter("exact")
@@ -569,7 +603,31 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
         return RowInference(name, inputs, None, False, reason=candidates[0].explanation or
                             "the count depends on settings the table does not print")
     best, exact_fit, alternatives = _choice(spec, row, inputs, data_format, summary)
+    if not exact_fit and _count_depends_on_unknown(spec, best.config, inputs, data_format):
+        return RowInference(name, inputs, None, False, reason=(
+            f"the count depends on a size the table does not print (input {_shape_words(inputs)})"))
     return RowInference(name, inputs, best, exact_fit, alternatives)
+
+
+#: what a layer's forward raises on a shape it cannot take
+_SHAPE_ERRORS = (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError)
+
+
+def _count_depends_on_unknown(spec: LayerSpec, config: Mapping[str, Any], inputs: Tuple[Shape, ...],
+                              data_format: str) -> bool:
+    """Does the row's count change with a dimension printed as None (a cut shape, an
+    unknown channel count)? Then a count that misses proves nothing: the row is unverified,
+    never a mismatch. Asked only of rows that miss; two sizes tried in place of each None."""
+    if not any(d is None for shape in inputs for d in shape[1:]):
+        return False
+    counts = set()
+    for size in (7, 13):
+        filled = [tuple(size if d is None and axis else d for axis, d in enumerate(shape)) for shape in inputs]
+        try:
+            counts.add(spec.forward(config, filled, data_format).params)
+        except _SHAPE_ERRORS:
+            return True
+    return len(counts) > 1
 
 
 def _choice(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
