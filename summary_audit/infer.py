@@ -165,7 +165,7 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
         if len(producers) == 1 and len(result.input_shapes) == 1:
             blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format)
         else:
-            blamed = _blame_one_of_several(summary, results, index, producers)
+            blamed = _blame_one_of_several(summary, results, index, producers, sources)
         if not blamed and len(producers) == len(result.input_shapes):
             _blame_checked_input(summary, results, index, producers, data_format)
 
@@ -221,12 +221,12 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
 
 
 def _blame_one_of_several(summary: Summary, results: List[RowInference], index: int,
-                          producers: Tuple[int, ...]) -> bool:
+                          producers: Tuple[int, ...], sources: Dict[int, Tuple[int, ...]]) -> bool:
     """A merge or a shared layer that cannot take its inputs: when exactly one of them is a
-    shape nothing else checks, that one is the suspect."""
+    shape nothing else checks (no other reader of it fits), that one is the suspect."""
     odd = results[index].suspect_input
     named = [producers[odd]] if odd is not None and odd < len(producers) else producers
-    suspects = {p for p in named if _unchecked(results[p])}
+    suspects = {p for p in named if _unchecked(results[p]) and not _read_fitly(p, index, results, sources)}
     if len(suspects) != 1:
         return False
     source = suspects.pop()
@@ -234,6 +234,11 @@ def _blame_one_of_several(summary: Summary, results: List[RowInference], index: 
     results[source] = replace(producer, exact=False, best=None, problem=(
         f"its output does not lead to what {reader.name} (line {reader.line}) prints"))
     return True
+
+
+def _read_fitly(producer: int, reader: int, results: List[RowInference], sources: Dict[int, Tuple[int, ...]]) -> bool:
+    """Does another row read this producer's output and fit it exactly (which checks it)?"""
+    return any(results[other].exact for other, read in sources.items() if other != reader and producer in read)
 
 
 def _blame_checked_input(summary: Summary, results: List[RowInference], index: int, producers: Tuple[int, ...],
@@ -357,7 +362,7 @@ class _ShapeFlow:
     def _chained(self, index: int, row: Row) -> Tuple[List[Tuple[Shape, ...]], Tuple[int, ...]]:
         """A row without `Connected to` reads the row above at its depth, or the input of the
         nested model it opens."""
-        if _is_input_layer(row):
+        if is_input_layer(row):
             return [()], ()
         if index in self._after_gap:
             return [()], ()
@@ -411,7 +416,7 @@ class _ShapeFlow:
         if name in self._by_name and not name.endswith("…"):
             return self._by_name[name]
         stem = name.rstrip("…")
-        return next((i for i in reversed(self._by_name.values()) if _cut_match(stem, name, self.rows[i].name)), -1)
+        return next((i for i in reversed(self._by_name.values()) if cut_match(stem, name, self.rows[i].name)), -1)
 
     def _resolve_all(self, name: str, tensor: Optional[int]) -> List[Shape]:
         shapes = [self.outputs[name]] if name in self.outputs and not name.endswith("…") \
@@ -425,7 +430,7 @@ class _ShapeFlow:
         """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike;
         the latest layer first."""
         stem = name.rstrip("…")
-        return [shape for known, shape in reversed(self.history) if _cut_match(stem, name, known)]
+        return [shape for known, shape in reversed(self.history) if cut_match(stem, name, known)]
 
 
 def _rows_after_gaps(summary: Summary) -> FrozenSet[int]:
@@ -443,7 +448,7 @@ def _tensors(shape: OutputShape, tensor: Optional[int]) -> List[Shape]:
     return [shape]  # type: ignore[list-item]
 
 
-def _cut_match(stem: str, name: str, known: str) -> bool:
+def cut_match(stem: str, name: str, known: str) -> bool:
     """Old printers cut long names at the column edge with no mark, Keras 3 with `…`."""
     known_stem = known.rstrip("…")
     if name.endswith("…") or len(stem) >= 20:
@@ -452,7 +457,7 @@ def _cut_match(stem: str, name: str, known: str) -> bool:
     return (known.endswith("…") or len(known_stem) >= 20) and stem.startswith(known_stem)
 
 
-def _is_input_layer(row: Row) -> bool:
+def is_input_layer(row: Row) -> bool:
     return row.layer_class == "InputLayer" or row.type == "InputLayer"
 
 
@@ -594,7 +599,9 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
             closest = min(matching, key=lambda c: _distance(c, row))
             return RowInference(name, inputs, closest, False)
         if not spec.has_weights:
+            refusal = spec.refusal(inputs)
             return RowInference(name, inputs, None, False, problem=(
+                f"{refusal}: {_shape_words(inputs)}" if refusal else
                 f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
     if not candidates:
         reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
@@ -741,7 +748,7 @@ def _container(summary: Summary, index: int, row: Row, name: str, inputs: Tuple[
         return RowInference(name, inputs, None, False,
                             reason="a nested model whose layers are not shown (print with expand_nested=True)")
     entry = summary.rows[index + 1]
-    if len(inputs) == 1 and _is_input_layer(entry) and _concrete(entry.output_shape) \
+    if len(inputs) == 1 and is_input_layer(entry) and _concrete(entry.output_shape) \
             and not shape_fits(entry.output_shape, inputs[0]):
         return RowInference(name, inputs, None, False, problem=(
             f"it reads {_shape_words(inputs)}, but its own input layer {entry.name} (line {entry.line}) "

@@ -221,6 +221,7 @@ class Code(str, Enum):
     SHAPE_MISMATCH = "shape-mismatch"
     UNKNOWN_LAYER = "unknown-layer"
     UNVERIFIED_ROW = "unverified-row"
+    UNKNOWN_SOURCE = "unknown-source"
     # checking the totals
     TOTAL_MISMATCH = "total-mismatch"
     TRAINABLE_MISMATCH = "trainable-mismatch"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 from functools import partial
 from types import MappingProxyType
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .infer import RowInference, infer, shape_fits
+from .infer import RowInference, cut_match, infer, is_input_layer, shape_fits
 from .layers.base import fmt
 from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
+from .printers import by_format
 from .report.common import shape_text
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
@@ -20,7 +21,7 @@ UNITS = ("B", "KB", "MB", "GB", "TB")
 def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
-    rows = _row_audits(summary.rows, inference.rows, findings)
+    rows = _with_sources_checked(summary, _row_audits(summary.rows, inference.rows, findings), findings)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -130,6 +131,38 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
         messages.append("no configuration reproduces this row")
         findings.append(Finding("error", row.line, Code.PARAM_MISMATCH, f"{row.name}: {messages[0]}"))
     return messages
+
+
+# ---- connections -------------------------------------------------------------------------------
+
+
+def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings: List[Finding]
+                          ) -> Tuple[RowAudit, ...]:
+    """Every layer a `Connected to` cell names must be a row of the table: a reference to no
+    row is a wrong cell. Asked only of tables read whole (no row left out or unread) whose
+    printer prints every layer it names, and whose graph starts at input rows (Keras 1's merged
+    Sequential branches print none, and name layers they never print); never of the first row."""
+    if summary.gaps or any(f.severity == "error" for f in summary.findings) or \
+            not by_format(summary.format).names_every_source or not any(r.inbound for r in summary.rows) or \
+            not any(map(is_input_layer, summary.rows)):
+        return rows
+    names = {row.name for row in summary.rows if row.name}
+    checked = list(rows)
+    for index, row in enumerate(summary.rows[1:], start=1):
+        missing = [ref.layer for ref in row.inbound if ref.layer not in names and not _cut_known(ref.layer, names)]
+        if missing:
+            text = f"Connected to names {', '.join(missing)}, which is no layer of this table"
+            findings.append(Finding("error", row.line, Code.UNKNOWN_SOURCE, f"{row.name}: {text}"))
+            audit = checked[index]
+            checked[index] = audit._replace(status="mismatch", messages=audit.messages + (text,))
+    return tuple(checked)
+
+
+def _cut_known(name: str, names: Iterable[str]) -> bool:
+    """A name cut at the column edge (`batch_normalizat…`) names the row it begins, and a
+    row's cut name the references it begins."""
+    stem = name.rstrip("…")
+    return any(cut_match(stem, name, known) for known in names)
 
 
 # ---- totals ------------------------------------------------------------------------------------

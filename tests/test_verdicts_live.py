@@ -49,3 +49,54 @@ def test_a_correct_unusual_table_is_ok(library: str, build: Any) -> None:
     assert audit.status == "ok"
     layers = [layer for layer in model.layers if layer.count_params()]
     assert [r.expected_params for r in audit.rows if r.expected_params] == [l.count_params() for l in layers]
+
+
+def _residual_net(keras: Any) -> Any:
+    L = keras.layers
+    image = keras.Input((8, 8, 3), name="image")
+    a = L.Conv2D(16, 3, padding="same", name="conv_a")(image)
+    b = L.Conv2D(16, 3, padding="same", name="conv_b")(a)
+    added = L.Add(name="residual")([a, b])
+    return keras.Model(image, L.Dense(2, name="head")(L.GlobalAveragePooling2D(name="pool")(added)))
+
+
+def _residual_text(library: str) -> str:
+    return summary_text(_residual_net(import_library(library)))
+
+
+def _edited(text: str, row: str, old: str, new: str) -> tuple:
+    """The text with `old` replaced by `new` (padded to its width) in the Connected to cell of
+    the lines from `row`'s line down to the next row; and the row's line number."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip("│ ").startswith(row + " "))
+    for i in range(start, len(lines)):
+        if old in lines[i]:
+            lines[i] = lines[i].replace(old, new.ljust(len(old)), 1)
+            break
+    return "\n".join(lines) + "\n", start + 1
+
+
+@pytest.mark.parametrize("library", ["keras", "tf_keras"])
+def test_a_connected_to_naming_no_layer_is_wrong(library: str) -> None:
+    text, line = _edited(_residual_text(library), "residual", "conv_b[0][0]", "nosuch[0][0]")
+    audit = summary_audit.audit(summary_audit.parse(text).summaries[0])
+    errors = [(f.code, f.line) for f in audit.findings if f.severity == "error"]
+    assert ("unknown-source", line) in errors and audit.status == "mismatch"
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["residual"]
+
+
+@pytest.mark.parametrize("library", ["keras", "tf_keras"])
+def test_an_add_of_unequal_shapes_is_wrong_at_the_add(library: str) -> None:
+    """Rewired to add the 3-channel image to a 16-channel map: Keras refuses that call. The
+    image row is read right by conv_a (whose count checks it): the Add is the one to blame."""
+    text, line = _edited(_residual_text(library), "residual", "conv_a[0][0]", "image[0][0]")
+    audit = summary_audit.audit(summary_audit.parse(text).summaries[0])
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["residual"]
+    [finding] = [f for f in audit.findings if f.severity == "error"]
+    assert finding.line == line and "differ on axis 3 (3 vs 16)" in finding.message
+
+
+@pytest.mark.parametrize("library", ["keras", "tf_keras"])
+def test_the_residual_net_as_printed_is_ok(library: str) -> None:
+    audit = summary_audit.audit(summary_audit.parse(_residual_text(library)).summaries[0])
+    assert audit.status == "ok" and not [f for f in audit.findings if f.severity == "error"]

@@ -113,6 +113,11 @@ class LayerSpec:
             args["data_format"] = data_format
         return LayerCall(self.class_name, args)
 
+    def refusal(self, input_shapes: Sequence[Shape]) -> Optional[str]:
+        """Why Keras would refuse to call the layer on these inputs (None: it would not, or
+        the spec cannot tell): the message a row gets when nothing fits its inputs."""
+        return None
+
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         raise NotImplementedError
 
