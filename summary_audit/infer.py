@@ -587,12 +587,27 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
 def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
               summary: Summary) -> RowInference:
     candidates = _candidates(spec, row, inputs, row.output_shape, data_format, summary)
-    if not candidates and not inputs and not spec.has_weights:
+    if not candidates:
+        return _nothing_fits(name, spec, row, inputs, data_format, summary)
+    if all(c.params is None for c in candidates) and row.params:
+        return RowInference(name, inputs, None, False, reason=candidates[0].explanation or
+                            "the count depends on settings the table does not print")
+    best, exact_fit, alternatives = _choice(spec, row, inputs, data_format, summary)
+    if not exact_fit and _count_depends_on_unknown(spec, best.config, inputs, data_format):
+        return RowInference(name, inputs, None, False, reason=(
+            f"the count depends on a size the table does not print (input {_shape_words(inputs)})"))
+    return RowInference(name, inputs, best, exact_fit, alternatives)
+
+
+def _nothing_fits(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+                  summary: Summary) -> RowInference:
+    """No configuration gives the printed output from these inputs: a weightless first row
+    is taken as printed; else what the layer would give instead, or why Keras refuses the call."""
+    if not inputs and not spec.has_weights:
         weightless = Candidate(config={}, params=0, output_shape=None,
                                explanation="no weights (no input row: the output shape is taken as printed)")
         return RowInference(name, inputs, weightless, row.params in (0, None))
-    if not candidates and inputs and _concrete(row.output_shape):
-        # Nothing turns this input into the printed output: what would the layer give instead?
+    if inputs and _concrete(row.output_shape):
         unshaped = [c for c in _candidates(spec, row, inputs, None, data_format, summary) if c.params is not None]
         matching = [c for c in unshaped if row.params is None or c.params == row.params] or unshaped
         if matching and _concrete(matching[0].output_shape):
@@ -603,17 +618,8 @@ def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], d
             return RowInference(name, inputs, None, False, problem=(
                 f"{refusal}: {_shape_words(inputs)}" if refusal else
                 f"no {name} turns an input of {_shape_words(inputs)} into {_shape_words((row.output_shape,))}"))
-    if not candidates:
-        reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
-        return RowInference(name, inputs, None, False, reason=reason)
-    if all(c.params is None for c in candidates) and row.params:
-        return RowInference(name, inputs, None, False, reason=candidates[0].explanation or
-                            "the count depends on settings the table does not print")
-    best, exact_fit, alternatives = _choice(spec, row, inputs, data_format, summary)
-    if not exact_fit and _count_depends_on_unknown(spec, best.config, inputs, data_format):
-        return RowInference(name, inputs, None, False, reason=(
-            f"the count depends on a size the table does not print (input {_shape_words(inputs)})"))
-    return RowInference(name, inputs, best, exact_fit, alternatives)
+    reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
+    return RowInference(name, inputs, None, False, reason=reason)
 
 
 #: what a layer's forward raises on a shape it cannot take
