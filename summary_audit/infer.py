@@ -156,6 +156,7 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
     checked shape is flagged when a better-ranked reading of its own row gives what the
     reader needs."""
     culprits = _relieve_consumers(summary, results, sources, data_format)
+    counts_add_up = _counts_add_up(summary)
     for index, result in enumerate(results):
         producers = sources.get(index, ())
         if result.exact or not producers or index in culprits:
@@ -163,7 +164,8 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
         if result.best is None and result.problem is None:
             continue  # an unverified reader (its input unknown, its class unknown) holds nothing against its input
         if len(producers) == 1 and len(result.input_shapes) == 1:
-            blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format)
+            blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format, counts_add_up,
+                                            sources)
         else:
             blamed = _blame_one_of_several(summary, results, index, producers, sources)
         if not blamed and len(producers) == len(result.input_shapes):
@@ -172,13 +174,16 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
 
 def _relieve_consumers(summary: Summary, results: List[RowInference], sources: Dict[int, Tuple[int, ...]],
                        data_format: str) -> set:
-    """A row whose count fits but whose printed shape does not is a lone typo when the rows
-    reading it would hold with the shape it should have printed: they are not flagged for it,
-    nor is the row it reads. Returns the rows found to be such typos."""
+    """A row whose count fits (as read, or by another configuration) but whose printed shape
+    does not is a lone shape typo when the rows reading it would hold with the shape its count
+    gives: they are not flagged for it, nor is its count, nor the row it reads (one wrong cell,
+    not three). Returns the rows found to be such typos."""
     culprits = set()
     for index, (row, result) in enumerate(zip(summary.rows, results)):
-        best = result.best
-        if result.exact or best is None or best.params != row.params or not _concrete(best.output_shape):
+        if result.exact or result.best is None:
+            continue
+        best = result.best if result.best.params == row.params else _count_reading(summary, index, result, data_format)
+        if best is None or not _concrete(best.output_shape):
             continue
         for consumer, producers in sources.items():
             reader = results[consumer]
@@ -191,11 +196,42 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
                 note = f"reads {_shape_words((best.output_shape,))} from line {row.line}, as that row's count says"
                 results[consumer] = replace(again, best=replace(again.best, note=note))
                 culprits.add(index)
+        if index in culprits and best is not result.best:
+            results[index] = replace(result, best=best)  # its count is right: the shape cell is the typo
     return culprits
 
 
+def _count_reading(summary: Summary, index: int, result: RowInference, data_format: str) -> Optional[Candidate]:
+    """The configuration that gives a row's printed count from its input with the output
+    nearest the printed one (fewest dimensions changed, then the most usual): what the row is if
+    its printed shape holds the one wrong cell."""
+    spec = REGISTRY.get(result.layer_class) if result.layer_class else None
+    row = summary.rows[index]
+    if spec is None or spec.is_container or not result.input_shapes or row.params is None:
+        return None
+    fitting = [c for c in _candidates(spec, row, result.input_shapes, None, data_format, summary)
+               if c.params == row.params]
+    return min(fitting, key=lambda c: _distance(c, row), default=None)  # the fewest cells changed
+
+
+def _counts_add_up(summary: Summary) -> bool:
+    """Do the printed counts add up to the printed total? Keras adds the true counts, so when
+    they do, a count is unlikely to be the typo: a reader whose count fits only another input
+    then points at its input's printed shape, not at its own count."""
+    totals = summary.totals
+    if totals is None or totals.total is None:
+        return False
+    seen: set = set()
+    added = 0
+    for row in summary.rows:
+        if row.depth == 0 and row.name not in seen:
+            seen.add(row.name)
+            added += row.params or 0
+    return added + (totals.optimizer or 0) == totals.total
+
+
 def _blame_unchecked_input(summary: Summary, results: List[RowInference], index: int, source: int,
-                           data_format: str) -> bool:
+                           data_format: str, counts_add_up: bool, sources: Dict[int, Tuple[int, ...]]) -> bool:
     result, producer = results[index], results[source]
     if not _unchecked(producer):
         return False
@@ -211,8 +247,18 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
         if needed is None or same_shape(needed, result.input_shapes[0]):
             return False
         wanted = _shape_words((needed,))
-        results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
-                                              f"(line {summary.rows[source].line})")
+        # the counts add up, one number of the input's printed shape is all that keeps this row's
+        # count from fitting, and the row's own output is confirmed by a row reading it: that
+        # number is the one wrong cell (else either row may hold it: both are flagged)
+        lone_typo = counts_add_up and _shape_distance(needed, result.input_shapes[0]) == 1 and \
+            _read_fitly(index, -1, results, sources)
+        again = _infer_row(summary, index, row, (needed,), data_format) if lone_typo else result
+        if again.exact and again.best is not None:
+            note = f"reads {wanted}, as its count says (line {summary.rows[source].line} prints {shown})"
+            results[index] = replace(again, best=replace(again.best, note=note))
+        else:
+            results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
+                                                  f"(line {summary.rows[source].line})")
         problem = f"{reader} fits its count only with an input of {wanted}"
     else:
         problem = f"its output {shown} does not lead to what {reader} prints"

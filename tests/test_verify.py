@@ -263,3 +263,29 @@ def test_an_unusual_reading_that_breaks_the_next_row_is_blamed_on_the_printed_sh
     expand = next(r for r in audit.rows if r.row.name == "expand")
     assert expand.status == "mismatch"
     assert any("(None, 12, 12, 64)" in m for m in expand.messages)
+
+
+def _seed000_shape(old: str, new: str) -> Audit:
+    return audit_of(SEED000.replace(old, new, 1))
+
+
+def test_a_channel_typo_in_a_conv_shape_blames_that_cell_only() -> None:
+    """conv2d_10 printed 46 channels for 64: its count (18,496 = (3*3*32 + 1) * 64) and the
+    pooling row after it (64 channels) agree on 64 — one wrong cell, not two wrong rows."""
+    audit = _seed000_shape("(None, 72, 72, 64)  ", "(None, 72, 72, 46)  ")
+    [wrong] = [r for r in audit.rows if r.status == "mismatch"]
+    assert wrong.row.name == "conv2d_10" and wrong.expected_shape == (None, 72, 72, 64)
+    assert wrong.expected_params == 18496 and [f.code for f in audit.findings if f.severity == "error"] == \
+        ["shape-mismatch"]
+
+
+def test_a_dense_width_typo_blames_that_dense_only() -> None:
+    audit = _seed000_shape("(None, 512)  ", "(None, 521)  ")
+    [wrong] = [r for r in audit.rows if r.status == "mismatch"]
+    assert wrong.row.name == "dense_5" and wrong.expected_shape == (None, 512)
+    assert audit.totals.status == "ok"
+
+
+def test_a_pooled_size_typo_blames_the_pooling_row_only() -> None:
+    audit = _seed000_shape("(None, 36, 36, 64)", "(None, 63, 36, 64)")
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["max_pooling2d_10"]
