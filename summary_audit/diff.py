@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Literal, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple
 
+from .infer import cut_match
 from .model import OutputShape, Row, Summary, Totals, is_multi
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -347,6 +349,46 @@ def _row_fields(a: Row, b: Row, ka: _Key, kb: _Key, strict_names: bool) -> Itera
         yield FieldChange("trainable", ka.trainable, kb.trainable)
 
 
+class _Links:
+    """The graph compared, not the row order: a layer's `Connected to` names, each read as the
+    row it names on its own side and carried to the other side by the rows' pairing, must be the
+    other side's names, in order (`add([x, y])` rewired to `add([y, y])` is a change)."""
+
+    def __init__(self, rows_a: Sequence[Row], rows_b: Sequence[Row], pairs: Sequence[Tuple[str, str]]) -> None:
+        self.side_a = _Names(row.name for row in rows_a)
+        self.side_b = _Names(row.name for row in rows_b)
+        #: a's row name → its pair's name, for names one row holds (Keras 3 cuts two to one `block_1…`)
+        self.paired = {before: after for before, after in pairs if before in self.side_a.once}
+
+    def change(self, a: Row, b: Row) -> Tuple[FieldChange, ...]:
+        """() when both sides name the same inputs, or when either cannot be told for sure (a
+        side without `Connected to`, a name that fits no row or several, a row one printer omits)."""
+        if not a.inbound or not b.inbound:
+            return ()
+        before = [self.paired.get(self.side_a.row_named(ref.layer) or "") for ref in a.inbound]
+        after = [self.side_b.row_named(ref.layer) for ref in b.inbound]
+        if None in before or None in after or before == after:
+            return ()
+        return (FieldChange("connected_to", tuple(ref.layer for ref in a.inbound),
+                            tuple(ref.layer for ref in b.inbound)),)
+
+
+class _Names:
+    """One side's row names, to tell which row a `Connected to` name is."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(names)
+        self.once = {name for name, count in Counter(self.names).items() if count == 1}
+
+    def row_named(self, name: str) -> Optional[str]:
+        """Itself when one row has it, or the one row a cut name (`batch_normalizat…`) fits."""
+        if not name.endswith(_CUT_MARKS) and name in self.once:
+            return name
+        stem = name.rstrip(_CUT_MARKS)
+        fitting = [known for known in self.names if cut_match(stem, name, known)]
+        return fitting[0] if len(fitting) == 1 else None
+
+
 TOTAL_FIELDS = ("total", "trainable", "non_trainable")
 
 
@@ -366,14 +408,17 @@ def diff(a: Summary, b: Summary, *, strict_names: bool = False) -> SummaryDiff:
     keys_a = [_key(row) for row in rows_a]
     keys_b = [_key(row) for row in rows_b]
     changes: List[LayerChange] = []
-    for i, j in align(keys_a, keys_b):
+    pairs = align(keys_a, keys_b)
+    links = _Links(a.rows, b.rows, [(rows_a[i].name, rows_b[j].name) for i, j in pairs if i is not None and j is not None])
+    for i, j in pairs:
         if i is None:
             assert j is not None
             changes.append(LayerChange("added", None, _side(rows_b[j])))
         elif j is None:
             changes.append(LayerChange("removed", _side(rows_a[i]), None))
         else:
-            fields = tuple(_row_fields(rows_a[i], rows_b[j], keys_a[i], keys_b[j], strict_names))
+            fields = tuple(_row_fields(rows_a[i], rows_b[j], keys_a[i], keys_b[j], strict_names)) + \
+                links.change(rows_a[i], rows_b[j])
             if fields:
                 changes.append(LayerChange("changed", _side(rows_a[i]), _side(rows_b[j]), fields))
     notes = notes_a + notes_b

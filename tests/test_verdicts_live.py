@@ -10,6 +10,7 @@ import pytest
 
 import summary_audit
 from conftest import import_library
+from summary_audit.diff import diff
 from zoo import summary_text
 
 
@@ -100,3 +101,43 @@ def test_an_add_of_unequal_shapes_is_wrong_at_the_add(library: str) -> None:
 def test_the_residual_net_as_printed_is_ok(library: str) -> None:
     audit = summary_audit.audit(summary_audit.parse(_residual_text(library)).summaries[0])
     assert audit.status == "ok" and not [f for f in audit.findings if f.severity == "error"]
+
+
+def _rewired_net(keras: Any) -> Any:
+    """`_residual_net` with its residual connection rewired: `add([b, b])` for `add([a, b])`."""
+    L = keras.layers
+    image = keras.Input((8, 8, 3), name="image")
+    a = L.Conv2D(16, 3, padding="same", name="conv_a")(image)
+    b = L.Conv2D(16, 3, padding="same", name="conv_b")(a)
+    added = L.Add(name="residual")([b, b])
+    return keras.Model(image, L.Dense(2, name="head")(L.GlobalAveragePooling2D(name="pool")(added)))
+
+
+@pytest.mark.parametrize("library", ["keras", "tf_keras"])
+def test_diff_compares_the_graph_not_the_rows(library: str) -> None:
+    """Every row of the rewired model prints the same name, type, shape and count: only the
+    residual's Connected to tells them apart, and diff must say so."""
+    keras = import_library(library)
+    before = summary_audit.parse(summary_text(_residual_net(keras))).summaries[0]
+    after = summary_audit.parse(summary_text(_rewired_net(keras))).summaries[0]
+    result = diff(before, after)
+    assert not result.equal
+    [change] = result.changes
+    assert change.name == "residual" and [f.field for f in change.fields] == ["connected_to"]
+    assert change.fields[0].before == ("conv_a", "conv_b") and change.fields[0].after == ("conv_b", "conv_b")
+
+
+def test_one_graph_printed_by_two_printers_is_the_same() -> None:
+    keras3 = summary_audit.parse(summary_text(_residual_net(import_library("keras")))).summaries[0]
+    tf_keras = summary_audit.parse(summary_text(_residual_net(import_library("tf_keras")))).summaries[0]
+    assert diff(tf_keras, keras3).equal
+
+
+def test_the_plugin_fails_a_rewired_model(tmp_path: Any) -> None:
+    from summary_audit.pytest_plugin import assert_summary_matches
+
+    stored = tmp_path / "residual.txt"
+    stored.write_text(summary_text(_residual_net(import_library("tf_keras"))), encoding="utf-8")
+    assert_summary_matches(_residual_net(import_library("keras")), stored)  # an upgrade: still the same
+    with pytest.raises(AssertionError, match=r"layers: residual\)"):
+        assert_summary_matches(_rewired_net(import_library("keras")), stored)
