@@ -14,9 +14,10 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple
 
 from .infer import cut_match
+from .layers import REGISTRY
 from .model import OutputShape, Row, Summary, Totals, is_multi
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -224,7 +225,9 @@ def _compatible(a: _Key, b: _Key) -> bool:
 
 
 def _visible(rows: Sequence[Row], other: Sequence[Row]) -> Tuple[List[Row], List[str]]:
-    """Drop the InputLayer rows at a depth where the other printer shows none (Sequential)."""
+    """Drop the rows only this side's printer shows: InputLayer rows at a depth where the
+    other printer shows none (Sequential), and mask ops (Keras 3's `NotEqual` rows for
+    `mask_zero=True`) when the other side prints none."""
     notes: List[str] = []
 
     def inputs(rows: Sequence[Row], depth: int) -> int:
@@ -233,12 +236,19 @@ def _visible(rows: Sequence[Row], other: Sequence[Row]) -> Tuple[List[Row], List
     depths = {row.depth for row in rows}
     hidden = {d for d in depths if inputs(rows, d) and not inputs(other, d)
               and any(row.depth == d for row in other)}
-    dropped = [row.depth in hidden and "InputLayer" in _classes(row) for row in rows]
+    other_masks = any(map(_is_mask_op, other))
+    dropped = [row.depth in hidden and "InputLayer" in _classes(row) or not other_masks and _is_mask_op(row)
+               for row in rows]
     kept = [row for row, drop in zip(rows, dropped) if not drop]
     if any(dropped):
         names = ", ".join(row.name for row, drop in zip(rows, dropped) if drop)
-        notes.append(f"InputLayer row(s) {names} shown by one printer only: ignored")
+        notes.append(f"row(s) {names} shown by one printer only: ignored")
     return kept, notes
+
+
+def _is_mask_op(row: Row) -> bool:
+    spec = REGISTRY.get(row.layer_class) if row.layer_class else None
+    return spec is not None and spec.mask_op
 
 
 Pairing = List[Tuple[Optional[int], Optional[int]]]
@@ -354,9 +364,10 @@ class _Links:
     row it names on its own side and carried to the other side by the rows' pairing, must be the
     other side's names, in order (`add([x, y])` rewired to `add([y, y])` is a change)."""
 
-    def __init__(self, rows_a: Sequence[Row], rows_b: Sequence[Row], pairs: Sequence[Tuple[str, str]]) -> None:
-        self.side_a = _Names(row.name for row in rows_a)
-        self.side_b = _Names(row.name for row in rows_b)
+    def __init__(self, rows_a: Sequence[Row], rows_b: Sequence[Row], pairs: Sequence[Tuple[str, str]],
+                 hidden_a: AbstractSet[str], hidden_b: AbstractSet[str]) -> None:
+        self.side_a = _Names((row.name for row in rows_a), hidden_a)
+        self.side_b = _Names((row.name for row in rows_b), hidden_b)
         #: a's row name → its pair's name, for names one row holds (Keras 3 cuts two to one `block_1…`)
         self.paired = {before: after for before, after in pairs if before in self.side_a.once}
 
@@ -365,8 +376,9 @@ class _Links:
         side without `Connected to`, a name that fits no row or several, a row one printer omits)."""
         if not a.inbound or not b.inbound:
             return ()
-        before = [self.paired.get(self.side_a.row_named(ref.layer) or "") for ref in a.inbound]
-        after = [self.side_b.row_named(ref.layer) for ref in b.inbound]
+        before = [self.paired.get(self.side_a.row_named(ref.layer) or "") for ref in a.inbound
+                  if ref.layer not in self.side_a.hidden]
+        after = [self.side_b.row_named(ref.layer) for ref in b.inbound if ref.layer not in self.side_b.hidden]
         if None in before or None in after or before == after:
             return ()
         return (FieldChange("connected_to", tuple(ref.layer for ref in a.inbound),
@@ -376,8 +388,10 @@ class _Links:
 class _Names:
     """One side's row names, to tell which row a `Connected to` name is."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], hidden: AbstractSet[str]) -> None:
         self.names = list(names)
+        #: rows of this side that the comparison leaves out (`_visible`): links to them are not compared
+        self.hidden = hidden
         self.once = {name for name, count in Counter(self.names).items() if count == 1}
 
     def row_named(self, name: str) -> Optional[str]:
@@ -409,7 +423,9 @@ def diff(a: Summary, b: Summary, *, strict_names: bool = False) -> SummaryDiff:
     keys_b = [_key(row) for row in rows_b]
     changes: List[LayerChange] = []
     pairs = align(keys_a, keys_b)
-    links = _Links(a.rows, b.rows, [(rows_a[i].name, rows_b[j].name) for i, j in pairs if i is not None and j is not None])
+    links = _Links(rows_a, rows_b, [(rows_a[i].name, rows_b[j].name) for i, j in pairs if i is not None and j is not None],
+                   {row.name for row in a.rows} - {row.name for row in rows_a},
+                   {row.name for row in b.rows} - {row.name for row in rows_b})
     for i, j in pairs:
         if i is None:
             assert j is not None
@@ -449,19 +465,29 @@ def _where(side: Side, label: str) -> str:
     return f"{label}:{side.line} {side.name} ({side.type})"
 
 
+def _at(label: str, line: int) -> str:
+    """Where a row is: `file:line`, or `model, layer 3` for a live model (no text to point in)."""
+    return f"{label}, layer {line}" if label == LIVE_MODEL else f"{label}:{line}"
+
+
+#: the label of a side that is a live model: its rows are numbered, it has no lines.
+LIVE_MODEL = "model"
+
+
 def _change_lines(change: LayerChange, labels: Tuple[str, str]) -> Iterator[str]:
     if change.kind == "added":
         assert change.after is not None
-        yield f"+ added    {change.after.name} ({change.after.type})  [{labels[1]}:{change.after.line}]"
+        yield f"+ added    {change.after.name} ({change.after.type})  [{_at(labels[1], change.after.line)}]"
         return
     if change.kind == "removed":
         assert change.before is not None
-        yield f"- removed  {change.before.name} ({change.before.type})  [{labels[0]}:{change.before.line}]"
+        yield f"- removed  {change.before.name} ({change.before.type})  [{_at(labels[0], change.before.line)}]"
         return
     assert change.before is not None and change.after is not None
     title = change.before.name if change.before.name == change.after.name else \
         f"{change.before.name} → {change.after.name}"
-    yield f"~ changed  {title} ({change.after.type})  [{labels[0]}:{change.before.line} / {labels[1]}:{change.after.line}]"
+    yield f"~ changed  {title} ({change.after.type})  [{_at(labels[0], change.before.line)} / " \
+          f"{_at(labels[1], change.after.line)}]"
     for item in change.fields:
         label = {"params": "Param #", "output_shape": "output shape"}.get(item.field, item.field)
         yield f"      {label}: {_value_text(item.field, item.before)} → {_value_text(item.field, item.after)}"

@@ -141,3 +141,46 @@ def test_the_plugin_fails_a_rewired_model(tmp_path: Any) -> None:
     assert_summary_matches(_residual_net(import_library("keras")), stored)  # an upgrade: still the same
     with pytest.raises(AssertionError, match=r"layers: residual\)"):
         assert_summary_matches(_rewired_net(import_library("keras")), stored)
+
+
+def _masked(keras: Any) -> Any:
+    L = keras.layers
+    ids = keras.Input((10,), name="ids")
+    x = L.LSTM(4, name="lstm")(L.Embedding(100, 8, mask_zero=True, name="emb")(ids))
+    return keras.Model(ids, L.Dense(1, name="out")(x), name="masked")
+
+
+def test_an_upgrade_to_keras3_passes_though_it_prints_the_mask_op(tmp_path: Any) -> None:
+    """Keras 3 prints `not_equal (NotEqual)` for mask_zero=True, and links the LSTM to it;
+    tf_keras computes the same mask without a row. The architecture is the same."""
+    from summary_audit.pytest_plugin import assert_summary_matches
+
+    stored = tmp_path / "masked.txt"
+    stored.write_text(summary_text(_masked(import_library("tf_keras"))), encoding="utf-8")
+    keras3 = _masked(import_library("keras"))
+    assert "NotEqual" in summary_text(keras3)
+    assert_summary_matches(keras3, stored)
+
+
+def test_the_plugin_says_what_a_frozen_layer_changed_and_where(tmp_path: Any) -> None:
+    from summary_audit.pytest_plugin import assert_summary_matches
+
+    tf_keras = import_library("tf_keras")
+    stored = tmp_path / "masked.txt"
+    stored.write_text(summary_text(_masked(tf_keras)), encoding="utf-8")
+    model = _masked(tf_keras)
+    model.get_layer("lstm").trainable = False
+    with pytest.raises(AssertionError, match=r"\(totals: trainable 1,013 → 805, non-trainable 0 → 208; a layer "
+                                             r"was frozen or unfrozen"):
+        assert_summary_matches(model, stored)
+    grown = _masked(tf_keras)
+    bigger = tf_keras.Model(grown.input, tf_keras.layers.Dense(3, name="extra")(grown.output))
+    with pytest.raises(AssertionError, match=r"\[model, layer 5\]"):
+        assert_summary_matches(bigger, stored)
+
+
+def test_the_plugin_refuses_what_is_not_a_model(tmp_path: Any) -> None:
+    from summary_audit.pytest_plugin import assert_summary_matches
+
+    with pytest.raises(TypeError, match="needs a Keras model .* not builtins.dict"):
+        assert_summary_matches({}, tmp_path / "x.txt")

@@ -85,6 +85,9 @@ class LayerSpec:
     positional_inputs: bool = False
     #: the layer takes `data_format` (convolutions, pooling, 2D/3D padding ...).
     takes_data_format: bool = False
+    #: a mask computation Keras 3 prints as a row of its own (`NotEqual` for an Embedding's
+    #: `mask_zero=True`); tf_keras computes the same mask without a row.
+    mask_op: bool = False
     #: the class still exists in Keras 3 and tf_keras, so a model can be built with it.
     buildable: bool = True
     #: why not, when it cannot be built.

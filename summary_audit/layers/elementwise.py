@@ -35,6 +35,8 @@ OPAQUE = ("Lambda", "NotEqual", "Any", "Cast", "GetItem",
           "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer", "KerasTensor", "Functional.op", "Operation",
           "CategoryEncoding", "Hashing", "StringLookup", "IntegerLookup", "TextVectorization", "Discretization",
           "HashedCrossing")
+#: the ops Keras 3 prints for a mask (an Embedding's `mask_zero=True`: `not_equal (NotEqual)`)
+MASK_OPS = ("NotEqual",)
 
 
 class ShapeKeeping(LayerSpec):
@@ -72,6 +74,7 @@ class Opaque(LayerSpec):
     def __init__(self, name: str) -> None:
         self.names = (name,)
         self.unbuildable_why = UNBUILDABLE.get(name, Opaque.unbuildable_why)
+        self.mask_op = name in MASK_OPS
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
