@@ -316,6 +316,9 @@ class RowAudit(NamedTuple):
     non_trainable_params: Optional[int] = None
     #: the Keras class the audit read the row as (a cut type such as `MaxPooling2` resolved).
     layer_class: Optional[str] = None
+    #: the other configurations that explain the row about as well as `inferred` (what the
+    #: text calls "also fits"), each a config map: the JSON's `alternatives`.
+    also_fits: Tuple[Mapping[str, Any], ...] = ()
 
 
 @record

@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from functools import partial
 from types import MappingProxyType
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, cut_match, infer, is_input_layer, shape_fits
 from .layers.base import fmt
-from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
+from .model import Audit, Candidate, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
 from .printers import by_format
 from .report.common import shape_text
 
@@ -79,8 +79,9 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
     messages: List[str] = []
     if best.note:
         messages.append(best.note)
+    close = _close_alternatives(result)
     if result.exact:
-        messages.extend(_alternatives(result))
+        messages.extend(_also_fits_text(best, close))
         status: Status = "ok"
     else:
         status = "mismatch"
@@ -91,20 +92,25 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
                     expected_shape=best.output_shape, inferred=MappingProxyType(config), explanation=best.explanation,
                     messages=tuple(messages), alternatives=result.alternatives,
                     trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
-                    layer_class=result.layer_class)
+                    layer_class=result.layer_class,
+                    also_fits=tuple(MappingProxyType(dict(c.config)) for c in close) if result.exact else ())
 
 
-def _alternatives(result: RowInference) -> List[str]:
+def _close_alternatives(result: RowInference) -> List[Candidate]:
+    """The other exact readings about as usual as the best (rank within 1) that differ from it."""
     best = result.best
     if best is None:
         return []
-    texts = []
-    for other in result.alternatives:
-        if other.rank > best.rank + 1.0:
-            continue
-        differing = {k: v for k, v in other.config.items() if best.config.get(k) != v and k != "input_shape"}
-        if differing:
-            texts.append(", ".join(f"{k}={_value(v)}" for k, v in differing.items()))
+    return [other for other in result.alternatives
+            if other.rank <= best.rank + 1.0 and _differing(best, other)]
+
+
+def _differing(best: Candidate, other: Candidate) -> Dict[str, Any]:
+    return {k: v for k, v in other.config.items() if best.config.get(k) != v and k != "input_shape"}
+
+
+def _also_fits_text(best: Candidate, close: Sequence[Candidate]) -> List[str]:
+    texts = [", ".join(f"{k}={_value(v)}" for k, v in _differing(best, other).items()) for other in close]
     return [f"also fits: {'; '.join(texts)}"] if texts else []
 
 
