@@ -11,11 +11,12 @@ alike, then compared field by field, treating whatever a printer could not say (
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Literal, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple
 
 from .layers import REGISTRY
-from .layers.base import generated_from, printed_name
+from .layers.base import cut_name_match, generated_from, printed_name
 from .model import OutputShape, Row, Summary, Totals
 from .shapes import one_output, shape_text
 
@@ -179,7 +180,9 @@ def _compatible(a: _Key, b: _Key) -> bool:
 
 
 def _visible(rows: Sequence[Row], other: Sequence[Row]) -> Tuple[List[Row], List[str]]:
-    """Drop the InputLayer rows at a depth where the other printer shows none (Sequential)."""
+    """Drop the rows only this side's printer shows: InputLayer rows at a depth where the
+    other printer shows none (Sequential), and mask ops (Keras 3's `NotEqual` rows for
+    `mask_zero=True`) when the other side prints none."""
     notes: List[str] = []
 
     def inputs(rows: Sequence[Row], depth: int) -> int:
@@ -188,12 +191,19 @@ def _visible(rows: Sequence[Row], other: Sequence[Row]) -> Tuple[List[Row], List
     depths = {row.depth for row in rows}
     hidden = {d for d in depths if inputs(rows, d) and not inputs(other, d)
               and any(row.depth == d for row in other)}
-    dropped = [row.depth in hidden and REGISTRY.is_input_row(row) for row in rows]
+    other_masks = any(map(_is_mask_op, other))
+    dropped = [row.depth in hidden and REGISTRY.is_input_row(row) or not other_masks and _is_mask_op(row)
+               for row in rows]
     kept = [row for row, drop in zip(rows, dropped) if not drop]
     if any(dropped):
         names = ", ".join(row.name for row, drop in zip(rows, dropped) if drop)
-        notes.append(f"InputLayer row(s) {names} shown by one printer only: ignored")
+        notes.append(f"row(s) {names} shown by one printer only: ignored")
     return kept, notes
+
+
+def _is_mask_op(row: Row) -> bool:
+    spec = REGISTRY.get(row.layer_class) if row.layer_class else None
+    return spec is not None and spec.mask_op
 
 
 Pairing = List[Tuple[Optional[int], Optional[int]]]
@@ -304,6 +314,49 @@ def _row_fields(a: Row, b: Row, ka: _Key, kb: _Key, strict_names: bool) -> Itera
         yield FieldChange("trainable", ka.trainable, kb.trainable)
 
 
+class _Links:
+    """The graph compared, not the row order: a layer's `Connected to` names, each read as the
+    row it names on its own side and carried to the other side by the rows' pairing, must be the
+    other side's names, in order (`add([x, y])` rewired to `add([y, y])` is a change)."""
+
+    def __init__(self, rows_a: Sequence[Row], rows_b: Sequence[Row], pairs: Sequence[Tuple[str, str]],
+                 hidden_a: AbstractSet[str], hidden_b: AbstractSet[str]) -> None:
+        self.side_a = _Names((row.name for row in rows_a), hidden_a)
+        self.side_b = _Names((row.name for row in rows_b), hidden_b)
+        #: a's row name → its pair's name, for names one row holds (Keras 3 cuts two to one `block_1…`)
+        self.paired = {before: after for before, after in pairs if before in self.side_a.once}
+
+    def change(self, a: Row, b: Row) -> Tuple[FieldChange, ...]:
+        """() when both sides name the same inputs, or when either cannot be told for sure (a
+        side without `Connected to`, a name that fits no row or several, a row one printer omits)."""
+        if not a.inbound or not b.inbound:
+            return ()
+        before = [self.paired.get(self.side_a.row_named(ref.layer) or "") for ref in a.inbound
+                  if ref.layer not in self.side_a.hidden]
+        after = [self.side_b.row_named(ref.layer) for ref in b.inbound if ref.layer not in self.side_b.hidden]
+        if None in before or None in after or before == after:
+            return ()
+        return (FieldChange("connected_to", tuple(ref.layer for ref in a.inbound),
+                            tuple(ref.layer for ref in b.inbound)),)
+
+
+class _Names:
+    """One side's row names, to tell which row a `Connected to` name is."""
+
+    def __init__(self, names: Iterable[str], hidden: AbstractSet[str]) -> None:
+        self.names = list(names)
+        #: rows of this side that the comparison leaves out (`_visible`): links to them are not compared
+        self.hidden = hidden
+        self.once = {name for name, count in Counter(self.names).items() if count == 1}
+
+    def row_named(self, name: str) -> Optional[str]:
+        """Itself when one row has it, or the one row a cut name (`batch_normalizat…`) fits."""
+        if not name.endswith("…") and name in self.once:
+            return name
+        fitting = [known for known in self.names if cut_name_match(name, known)]
+        return fitting[0] if len(fitting) == 1 else None
+
+
 TOTAL_FIELDS = ("total", "trainable", "non_trainable")
 
 
@@ -323,14 +376,19 @@ def diff(a: Summary, b: Summary, *, strict_names: bool = False) -> SummaryDiff:
     keys_a = [_key(row) for row in rows_a]
     keys_b = [_key(row) for row in rows_b]
     changes: List[LayerChange] = []
-    for i, j in align(keys_a, keys_b):
+    pairs = align(keys_a, keys_b)
+    links = _Links(rows_a, rows_b, [(rows_a[i].name, rows_b[j].name) for i, j in pairs if i is not None and j is not None],
+                   {row.name for row in a.rows} - {row.name for row in rows_a},
+                   {row.name for row in b.rows} - {row.name for row in rows_b})
+    for i, j in pairs:
         if i is None:
             assert j is not None
             changes.append(LayerChange("added", None, _side(rows_b[j])))
         elif j is None:
             changes.append(LayerChange("removed", _side(rows_a[i]), None))
         else:
-            fields = tuple(_row_fields(rows_a[i], rows_b[j], keys_a[i], keys_b[j], strict_names))
+            fields = tuple(_row_fields(rows_a[i], rows_b[j], keys_a[i], keys_b[j], strict_names)) + \
+                links.change(rows_a[i], rows_b[j])
             if fields:
                 changes.append(LayerChange("changed", _side(rows_a[i]), _side(rows_b[j]), fields))
     notes = notes_a + notes_b
@@ -361,19 +419,29 @@ def _where(side: Side, label: str) -> str:
     return f"{label}:{side.line} {side.name} ({side.type})"
 
 
+def _at(label: str, line: int) -> str:
+    """Where a row is: `file:line`, or `model, layer 3` for a live model (no text to point in)."""
+    return f"{label}, layer {line}" if label == LIVE_MODEL else f"{label}:{line}"
+
+
+#: the label of a side that is a live model: its rows are numbered, it has no lines.
+LIVE_MODEL = "model"
+
+
 def _change_lines(change: LayerChange, labels: Tuple[str, str]) -> Iterator[str]:
     if change.kind == "added":
         assert change.after is not None
-        yield f"+ added    {change.after.name} ({change.after.type})  [{labels[1]}:{change.after.line}]"
+        yield f"+ added    {change.after.name} ({change.after.type})  [{_at(labels[1], change.after.line)}]"
         return
     if change.kind == "removed":
         assert change.before is not None
-        yield f"- removed  {change.before.name} ({change.before.type})  [{labels[0]}:{change.before.line}]"
+        yield f"- removed  {change.before.name} ({change.before.type})  [{_at(labels[0], change.before.line)}]"
         return
     assert change.before is not None and change.after is not None
     title = change.before.name if change.before.name == change.after.name else \
         f"{change.before.name} → {change.after.name}"
-    yield f"~ changed  {title} ({change.after.type})  [{labels[0]}:{change.before.line} / {labels[1]}:{change.after.line}]"
+    yield f"~ changed  {title} ({change.after.type})  [{_at(labels[0], change.before.line)} / " \
+          f"{_at(labels[1], change.after.line)}]"
     for item in change.fields:
         label = {"params": "Param #", "output_shape": "output shape"}.get(item.field, item.field)
         yield f"      {label}: {_value_text(item.field, item.before)} → {_value_text(item.field, item.after)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from operator import attrgetter
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import cut_name_match, fmt
@@ -104,12 +104,46 @@ def _infer(summary: Summary, data_format: str) -> Inference:
                 if result.exact:
                     break
                 result = _infer_row(summary, index, row, inputs, data_format)
+        if not result.exact and len(sources) == 1 and len(result.input_shapes) == 1:
+            result = _reread_cut_producer(summary, results, sources[0], index, data_format) or result
         record(index, sources, result.input_shapes, _flowing_output(row, result))
         keep(result)
     explained = sum(map(_EXACT, results))
     if explained < len(results):  # (blame falls only on rows read inexactly, and their inputs)
         _blame_input_rows(summary, results, flow.sources, data_format)
     return Inference(summary, data_format if _has_spatial_rows(summary) else None, tuple(results), explained)
+
+
+def _reread_cut_producer(summary: Summary, results: List[RowInference], source: int, index: int,
+                         data_format: str) -> Optional[RowInference]:
+    """A row that misses what it reads from a shape cut at the column edge: the producer's
+    count had several readings that fit the cut shape, and the first ranked one need not be
+    it. The reading whose output this row can take is the producer's (its result is replaced);
+    this row's result read with it, or None when no reading helps."""
+    producer_row, producer = summary.rows[source], results[source]
+    if not producer_row.shape_cut or not producer.exact or producer.best is None or producer.layer_class is None:
+        return None
+    spec = REGISTRY.get(producer.layer_class)
+    if spec is None or spec.is_container or not producer.input_shapes:
+        return None
+    row = summary.rows[index]
+    for reading in _exact_readings(spec, producer_row, producer.input_shapes, data_format, summary):
+        shape = reading.output_shape
+        if not isinstance(shape, tuple) or same_shape(shape, producer.best.output_shape):  # type: ignore[arg-type]
+            continue
+        again = _infer_row(summary, index, row, (shape,), data_format)
+        if again.exact and again.best is not None:
+            results[source] = replace(producer, best=reading, alternatives=())
+            note = f"reads {shapes_text((shape,))} from line {producer_row.line}, the reading of its cut shape that fits"
+            return replace(again, best=replace(again.best, note=note))
+    return None
+
+
+def _exact_readings(spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+                    summary: Summary) -> List[Candidate]:
+    """Every configuration that gives the row's printed count and fits its printed (cut) shape, best first."""
+    readings = [c for c in _candidates(spec, row, inputs, row.output_shape, data_format, summary) if _fits(c, row)]
+    return sorted(readings, key=attrgetter("rank"))
 
 
 _EXACT = attrgetter("exact")
@@ -123,6 +157,7 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
     checked shape is flagged when a better-ranked reading of its own row gives what the
     reader needs."""
     culprits = _relieve_consumers(summary, results, sources, data_format)
+    counts_add_up = _counts_add_up(summary)
     for index, result in enumerate(results):
         producers = sources.get(index, ())
         if result.exact or not producers or index in culprits:
@@ -130,22 +165,26 @@ def _blame_input_rows(summary: Summary, results: List[RowInference], sources: Di
         if result.best is None and result.problem is None:
             continue  # an unverified reader (its input unknown, its class unknown) holds nothing against its input
         if len(producers) == 1 and len(result.input_shapes) == 1:
-            blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format)
+            blamed = _blame_unchecked_input(summary, results, index, producers[0], data_format, counts_add_up,
+                                            sources)
         else:
-            blamed = _blame_one_of_several(summary, results, index, producers)
+            blamed = _blame_one_of_several(summary, results, index, producers, sources)
         if not blamed and len(producers) == len(result.input_shapes):
             _blame_checked_input(summary, results, index, producers, data_format)
 
 
 def _relieve_consumers(summary: Summary, results: List[RowInference], sources: Dict[int, Tuple[int, ...]],
                        data_format: str) -> set:
-    """A row whose count fits but whose printed shape does not is a lone typo when the rows
-    reading it would hold with the shape it should have printed: they are not flagged for it,
-    nor is the row it reads. Returns the rows found to be such typos."""
+    """A row whose count fits (as read, or by another configuration) but whose printed shape
+    does not is a lone shape typo when the rows reading it would hold with the shape its count
+    gives: they are not flagged for it, nor is its count, nor the row it reads (one wrong cell,
+    not three). Returns the rows found to be such typos."""
     culprits = set()
     for index, (row, result) in enumerate(zip(summary.rows, results)):
-        best = result.best
-        if result.exact or best is None or best.params != row.params or not _concrete(best.output_shape):
+        if result.exact or result.best is None:
+            continue
+        best = result.best if result.best.params == row.params else _count_reading(summary, index, result, data_format)
+        if best is None or not _concrete(best.output_shape):
             continue
         for consumer, producers in sources.items():
             reader = results[consumer]
@@ -158,11 +197,42 @@ def _relieve_consumers(summary: Summary, results: List[RowInference], sources: D
                 note = f"reads {shapes_text((best.output_shape,))} from line {row.line}, as that row's count says"
                 results[consumer] = replace(again, best=replace(again.best, note=note))
                 culprits.add(index)
+        if index in culprits and best is not result.best:
+            results[index] = replace(result, best=best)  # its count is right: the shape cell is the typo
     return culprits
 
 
+def _count_reading(summary: Summary, index: int, result: RowInference, data_format: str) -> Optional[Candidate]:
+    """The configuration that gives a row's printed count from its input with the output
+    nearest the printed one (fewest dimensions changed, then the most usual): what the row is if
+    its printed shape holds the one wrong cell."""
+    spec = REGISTRY.get(result.layer_class) if result.layer_class else None
+    row = summary.rows[index]
+    if spec is None or spec.is_container or not result.input_shapes or row.params is None:
+        return None
+    fitting = [c for c in _candidates(spec, row, result.input_shapes, None, data_format, summary)
+               if c.params == row.params]
+    return min(fitting, key=lambda c: _distance(c, row), default=None)  # the fewest cells changed
+
+
+def _counts_add_up(summary: Summary) -> bool:
+    """Do the printed counts add up to the printed total? Keras adds the true counts, so when
+    they do, a count is unlikely to be the typo: a reader whose count fits only another input
+    then points at its input's printed shape, not at its own count."""
+    totals = summary.totals
+    if totals is None or totals.total is None:
+        return False
+    seen: set = set()
+    added = 0
+    for row in summary.rows:
+        if row.depth == 0 and row.name not in seen:
+            seen.add(row.name)
+            added += row.params or 0
+    return added + (totals.optimizer or 0) == totals.total
+
+
 def _blame_unchecked_input(summary: Summary, results: List[RowInference], index: int, source: int,
-                           data_format: str) -> bool:
+                           data_format: str, counts_add_up: bool, sources: Dict[int, Tuple[int, ...]]) -> bool:
     result, producer = results[index], results[source]
     if not _unchecked(producer):
         return False
@@ -178,8 +248,18 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
         if needed is None or same_shape(needed, result.input_shapes[0]):
             return False
         wanted = shapes_text((needed,))
-        results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
-                                              f"(line {summary.rows[source].line})")
+        # the counts add up, one number of the input's printed shape is all that keeps this row's
+        # count from fitting, and the row's own output is confirmed by a row reading it: that
+        # number is the one wrong cell (else either row may hold it: both are flagged)
+        lone_typo = counts_add_up and _shape_distance(needed, result.input_shapes[0]) == 1 and \
+            _read_fitly(index, -1, results, sources)
+        again = _infer_row(summary, index, row, (needed,), data_format) if lone_typo else result
+        if again.exact and again.best is not None:
+            note = f"reads {wanted}, as its count says (line {summary.rows[source].line} prints {shown})"
+            results[index] = replace(again, best=replace(again.best, note=note))
+        else:
+            results[index] = replace(result, hint=f"its count fits an input of {wanted}, not {shown} "
+                                                  f"(line {summary.rows[source].line})")
         problem = f"{reader} fits its count only with an input of {wanted}"
     else:
         problem = f"its output {shown} does not lead to what {reader} prints"
@@ -188,12 +268,12 @@ def _blame_unchecked_input(summary: Summary, results: List[RowInference], index:
 
 
 def _blame_one_of_several(summary: Summary, results: List[RowInference], index: int,
-                          producers: Tuple[int, ...]) -> bool:
+                          producers: Tuple[int, ...], sources: Dict[int, Tuple[int, ...]]) -> bool:
     """A merge or a shared layer that cannot take its inputs: when exactly one of them is a
-    shape nothing else checks, that one is the suspect."""
+    shape nothing else checks (no other reader of it fits), that one is the suspect."""
     odd = results[index].suspect_input
     named = [producers[odd]] if odd is not None and odd < len(producers) else producers
-    suspects = {p for p in named if _unchecked(results[p])}
+    suspects = {p for p in named if _unchecked(results[p]) and not _read_fitly(p, index, results, sources)}
     if len(suspects) != 1:
         return False
     source = suspects.pop()
@@ -201,6 +281,11 @@ def _blame_one_of_several(summary: Summary, results: List[RowInference], index: 
     results[source] = replace(producer, exact=False, best=None, problem=(
         f"its output does not lead to what {reader.name} (line {reader.line}) prints"))
     return True
+
+
+def _read_fitly(producer: int, reader: int, results: List[RowInference], sources: Dict[int, Tuple[int, ...]]) -> bool:
+    """Does another row read this producer's output and fit it exactly (which checks it)?"""
+    return any(results[other].exact for other, read in sources.items() if other != reader and producer in read)
 
 
 def _blame_checked_input(summary: Summary, results: List[RowInference], index: int, producers: Tuple[int, ...],
@@ -541,22 +626,53 @@ def _best_of(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], da
 def _one_call(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
               summary: Summary) -> RowInference:
     candidates = _candidates(spec, row, inputs, row.output_shape, data_format, summary)
-    if not candidates and not inputs and not spec.has_weights:
-        weightless = Candidate(config={}, params=0, output_shape=None,
-                               explanation="no weights (no input row: the output shape is taken as printed)")
-        return RowInference(name, inputs, weightless, row.params in (0, None))
-    if not candidates and inputs and _concrete(row.output_shape):
-        instead = _unreachable_output(name, spec, row, inputs, data_format, summary)
-        if instead is not None:
-            return instead
     if not candidates:
-        reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
-        return RowInference(name, inputs, None, False, reason=reason)
+        return _nothing_fits(name, spec, row, inputs, data_format, summary)
     if all(c.params is None for c in candidates) and row.params:
         return RowInference(name, inputs, None, False, reason=candidates[0].explanation or
                             "the count depends on settings the table does not print")
     best, exact_fit, alternatives = _choice(spec, row, inputs, data_format, summary)
+    if not exact_fit and _count_depends_on_unknown(spec, best.config, inputs, data_format):
+        return RowInference(name, inputs, None, False, reason=(
+            f"the count depends on a size the table does not print (input {shapes_text(inputs)})"))
     return RowInference(name, inputs, best, exact_fit, alternatives)
+
+
+def _nothing_fits(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
+                  summary: Summary) -> RowInference:
+    """No configuration gives the printed output from these inputs: a weightless first row
+    is taken as printed; else what the layer would give instead, or why Keras refuses the call."""
+    if not inputs and not spec.has_weights:
+        weightless = Candidate(config={}, params=0, output_shape=None,
+                               explanation="no weights (no input row: the output shape is taken as printed)")
+        return RowInference(name, inputs, weightless, row.params in (0, None))
+    if inputs and _concrete(row.output_shape):
+        instead = _unreachable_output(name, spec, row, inputs, data_format, summary)
+        if instead is not None:
+            return instead
+    reason = "input shape unknown" if not inputs else "no configuration of this layer fits its input shape"
+    return RowInference(name, inputs, None, False, reason=reason)
+
+
+#: what a layer's forward raises on a shape it cannot take
+_SHAPE_ERRORS = (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError)
+
+
+def _count_depends_on_unknown(spec: LayerSpec, config: Mapping[str, Any], inputs: Tuple[Shape, ...],
+                              data_format: str) -> bool:
+    """Does the row's count change with a dimension printed as None (a cut shape, an
+    unknown channel count)? Then a count that misses proves nothing: the row is unverified,
+    never a mismatch. Asked only of rows that miss; two sizes tried in place of each None."""
+    if not any(d is None for shape in inputs for d in shape[1:]):
+        return False
+    counts = set()
+    for size in (7, 13):
+        filled = [tuple(size if d is None and axis else d for axis, d in enumerate(shape)) for shape in inputs]
+        try:
+            counts.add(spec.forward(config, filled, data_format).params)
+        except _SHAPE_ERRORS:
+            return True
+    return len(counts) > 1
 
 
 def _unreachable_output(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...], data_format: str,
@@ -568,7 +684,9 @@ def _unreachable_output(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shap
     if matching and _concrete(matching[0].output_shape):
         return RowInference(name, inputs, min(matching, key=lambda c: _distance(c, row)), False)
     if not spec.has_weights:
+        refusal = spec.refusal(inputs)
         return RowInference(name, inputs, None, False, problem=(
+            f"{refusal}: {shapes_text(inputs)}" if refusal else
             f"no {name} turns an input of {shapes_text(inputs)} into {shapes_text((row.output_shape,))}"))
     return None
 

@@ -221,6 +221,7 @@ class Code(str, Enum):
     SHAPE_MISMATCH = "shape-mismatch"
     UNKNOWN_LAYER = "unknown-layer"
     UNVERIFIED_ROW = "unverified-row"
+    UNKNOWN_SOURCE = "unknown-source"
     # checking the totals
     TOTAL_MISMATCH = "total-mismatch"
     TRAINABLE_MISMATCH = "trainable-mismatch"
@@ -315,6 +316,9 @@ class RowAudit(NamedTuple):
     non_trainable_params: Optional[int] = None
     #: the Keras class the audit read the row as (a cut type such as `MaxPooling2` resolved).
     layer_class: Optional[str] = None
+    #: the other configurations that explain the row about as well as `inferred` (what the
+    #: text calls "also fits"), each a config map: the JSON's `alternatives`.
+    also_fits: Tuple[Mapping[str, Any], ...] = ()
 
 
 @record

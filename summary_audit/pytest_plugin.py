@@ -80,6 +80,7 @@ def compare(model: Any, path: PathLike, *, strict_names: bool = False) -> "Summa
     from . import from_model, parse
     from .diff import diff
 
+    _require_model(model)
     stored_path = Path(path)
     document = parse(stored_path.read_bytes(), str(stored_path))
     if not document.summaries:
@@ -100,6 +101,7 @@ def assert_summary_matches(model: Any, path: PathLike, *, strict_names: bool = F
     Generated-name suffixes (`dense_3` against `dense`) are ignored unless `strict_names`.
     """
     __tracebackhide__ = True
+    _require_model(model)
     stored_path = Path(path)
     updating = _update_requested() if update is None else update
     if updating:
@@ -116,13 +118,32 @@ def assert_summary_matches(model: Any, path: PathLike, *, strict_names: bool = F
     result = compare(model, stored_path, strict_names=strict_names)
     if result.equal:
         return
-    from .diff import render_text
+    from .diff import LIVE_MODEL, render_text
 
-    names = ", ".join(sorted({change.name for change in result.changes})) or "totals only"
     raise AssertionError(
-        f"model {model.name!r} no longer matches {stored_path} (layers: {names})\n"
-        f"{render_text(result, (str(stored_path), 'model'))}\n"
+        f"model {model.name!r} no longer matches {stored_path} ({_what_changed(result)})\n"
+        f"{render_text(result, (str(stored_path), LIVE_MODEL))}\n"
         f"If the change is intended, run pytest --summary-update to rewrite the stored summary.")
+
+
+def _require_model(model: Any) -> None:
+    """A clear error for what is not a Keras model (a raw AttributeError says nothing)."""
+    if not (hasattr(model, "summary") and hasattr(model, "layers") and hasattr(model, "count_params")):
+        raise TypeError(f"assert_summary_matches needs a Keras model (keras.Model or tf_keras.Model), "
+                        f"not {type(model).__module__}.{type(model).__qualname__}")
+
+
+def _what_changed(result: "SummaryDiff") -> str:
+    """The changed layers, or — a layer frozen or unfrozen in a table without a Trainable
+    column changes only the totals — the totals that changed and what that usually means."""
+    names = sorted({change.name for change in result.changes})
+    if names:
+        return f"layers: {', '.join(names)}"
+    moved = ", ".join(f"{item.field.replace('_', '-')} {item.before:,} → {item.after:,}" for item in result.totals)
+    frozen = {item.field for item in result.totals} & {"trainable", "non_trainable"}
+    why = "; a layer was frozen or unfrozen (store the summary with show_trainable=True to see which)" \
+        if frozen else ""
+    return f"totals: {moved}{why}"
 
 
 @pytest.fixture

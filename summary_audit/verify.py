@@ -6,11 +6,14 @@ from __future__ import annotations
 import math
 from functools import partial
 from types import MappingProxyType
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
+from .layers import REGISTRY
+from .layers.base import cut_name_match
 from .layers.base import fmt
-from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
+from .model import Audit, Candidate, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
+from .printers import by_format
 from .report.common import shape_text
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
@@ -20,7 +23,7 @@ UNITS = ("B", "KB", "MB", "GB", "TB")
 def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
-    rows = _row_audits(summary.rows, inference.rows, findings)
+    rows = _with_sources_checked(summary, _row_audits(summary.rows, inference.rows, findings), findings)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -78,8 +81,9 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
     messages: List[str] = []
     if best.note:
         messages.append(best.note)
+    close = _close_alternatives(result)
     if result.exact:
-        messages.extend(_alternatives(result))
+        messages.extend(_also_fits_text(best, close))
         status: Status = "ok"
     else:
         status = "mismatch"
@@ -90,20 +94,25 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
                     expected_shape=best.output_shape, inferred=MappingProxyType(config), explanation=best.explanation,
                     messages=tuple(messages), alternatives=result.alternatives,
                     trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
-                    layer_class=result.layer_class)
+                    layer_class=result.layer_class,
+                    also_fits=tuple(MappingProxyType(dict(c.config)) for c in close) if result.exact else ())
 
 
-def _alternatives(result: RowInference) -> List[str]:
+def _close_alternatives(result: RowInference) -> List[Candidate]:
+    """The other exact readings about as usual as the best (rank within 1) that differ from it."""
     best = result.best
     if best is None:
         return []
-    texts = []
-    for other in result.alternatives:
-        if other.rank > best.rank + 1.0:
-            continue
-        differing = {k: v for k, v in other.config.items() if best.config.get(k) != v and k != "input_shape"}
-        if differing:
-            texts.append(", ".join(f"{k}={_value(v)}" for k, v in differing.items()))
+    return [other for other in result.alternatives
+            if other.rank <= best.rank + 1.0 and _differing(best, other)]
+
+
+def _differing(best: Candidate, other: Candidate) -> Dict[str, Any]:
+    return {k: v for k, v in other.config.items() if best.config.get(k) != v and k != "input_shape"}
+
+
+def _also_fits_text(best: Candidate, close: Sequence[Candidate]) -> List[str]:
+    texts = [", ".join(f"{k}={_value(v)}" for k, v in _differing(best, other).items()) for other in close]
     return [f"also fits: {'; '.join(texts)}"] if texts else []
 
 
@@ -132,17 +141,49 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
     return messages
 
 
+# ---- connections -------------------------------------------------------------------------------
+
+
+def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings: List[Finding]
+                          ) -> Tuple[RowAudit, ...]:
+    """Every layer a `Connected to` cell names must be a row of the table: a reference to no
+    row is a wrong cell. Asked only of tables read whole (no row left out or unread) whose
+    printer prints every layer it names, and whose graph starts at input rows (Keras 1's merged
+    Sequential branches print none, and name layers they never print); never of the first row."""
+    if summary.gaps or any(f.severity == "error" for f in summary.findings) or \
+            not by_format(summary.format).names_every_source or not any(r.inbound for r in summary.rows) or \
+            not any(map(REGISTRY.is_input_row, summary.rows)):
+        return rows
+    names = {row.name for row in summary.rows if row.name}
+    checked = list(rows)
+    for index, row in enumerate(summary.rows[1:], start=1):
+        missing = [ref.layer for ref in row.inbound if ref.layer not in names and not _cut_known(ref.layer, names)]
+        if missing:
+            text = f"Connected to names {', '.join(missing)}, which is no layer of this table"
+            findings.append(Finding("error", row.line, Code.UNKNOWN_SOURCE, f"{row.name}: {text}"))
+            audit = checked[index]
+            checked[index] = audit._replace(status="mismatch", messages=audit.messages + (text,))
+    return tuple(checked)
+
+
+def _cut_known(name: str, names: Iterable[str]) -> bool:
+    """A name cut at the column edge (`batch_normalizat…`) names the row it begins, and a
+    row's cut name the references it begins."""
+    return any(cut_name_match(name, known) for known in names)
+
+
 # ---- totals ------------------------------------------------------------------------------------
 
 
 def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Finding]) -> TotalsAudit:
-    counted, printed_sum, frozen = _counted_once(rows)
+    counted, sums, frozen = _counted_once(rows)
     totals = summary.totals
     if totals is None:
-        return TotalsAudit(None, printed_sum, printed_sum - frozen, frozen, "unverified")
-    expected_total = printed_sum + (totals.optimizer or 0)  # Keras 3 counts the optimizer's in the total
-    problems = [_check_sum(totals, printed_sum, expected_total), _check_split(totals)]
-    warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
+        return TotalsAudit(None, sums.derived, sums.printed - frozen, frozen, "unverified")
+    optimizer = totals.optimizer or 0  # Keras 3 counts the optimizer's in the total
+    expected = _expected_rows_sum(totals, sums, optimizer)
+    problems = [_check_sum(totals, sums, optimizer, expected), _check_split(totals)]
+    warnings = [_check_frozen(totals, frozen, sums.printed)] + _check_sizes(totals)
     excuse = _why_rows_cannot_add_up(summary, counted) if problems[0][1] else None
     if excuse is not None:
         code, why = excuse
@@ -154,7 +195,7 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
     status: Status = "mismatch" if errors else "ok"
-    return TotalsAudit(totals, expected_total, printed_sum - frozen, frozen, status)
+    return TotalsAudit(totals, expected + optimizer, expected - frozen, frozen, status)
 
 
 def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[Code, str]]:
@@ -166,13 +207,23 @@ def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Op
     return None if cut is None else (Code.COUNT_CUT, f"a count was cut at the column edge (line {cut})")
 
 
-def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
+@record
+class RowSums:
+    """The counted rows' Param # added up twice: as printed, and with each mismatched row's
+    re-derived count in place of its printed one (what the total should be if the rows are wrong
+    and the total was printed by Keras)."""
+
+    printed: int
+    derived: int
+
+
+def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], RowSums, int]:
     """Top-level rows, each layer once (a shared layer printed twice is one set of weights);
-    the sum of their printed counts, and how many of those are not trained (one pass: a long
+    the sums of their counts, and how many of those are not trained (one pass: a long
     table walks its rows once here)."""
     seen = set()
     counted: List[RowAudit] = []
-    printed_sum = frozen = 0
+    printed_sum = derived_sum = frozen = 0
     for audit in rows:
         row = audit.row
         if row.depth != 0:
@@ -183,18 +234,34 @@ def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], int, int]:
             counted.append(audit)
             params = row.params or 0
             printed_sum += params
+            derived_sum += _derived_params(audit, params)
             frozen += params if row.trainable is False else audit.non_trainable_params or 0
-    return counted, printed_sum, frozen
+    return counted, RowSums(printed_sum, derived_sum), frozen
 
 
-def _check_sum(totals: Totals, printed_sum: int, expected_total: int) -> Tuple[Code, Optional[str]]:
-    if totals.total is None:
+def _derived_params(audit: RowAudit, printed: int) -> int:
+    """A mismatched row counts with its re-derived Param #; every other row as printed."""
+    if audit.status == "mismatch" and audit.expected_params is not None:
+        return audit.expected_params
+    return printed
+
+
+def _expected_rows_sum(totals: Totals, sums: RowSums, optimizer: int) -> int:
+    """The rows' sum the total should be: as printed when the total is that (a wrong row is
+    already named at its line), else as re-derived (the total is right and a row is wrong, or
+    both are)."""
+    return sums.printed if totals.total == sums.printed + optimizer else sums.derived
+
+
+def _check_sum(totals: Totals, sums: RowSums, optimizer: int, expected: int) -> Tuple[Code, Optional[str]]:
+    """Only a total that is neither the rows' printed nor their re-derived sum is wrong."""
+    if totals.total is None or totals.total == expected + optimizer:
         return Code.TOTAL_MISMATCH, None
-    if totals.total == expected_total:
-        return Code.TOTAL_MISMATCH, None
-    optimizer = f" + {fmt(totals.optimizer)} optimizer = {fmt(expected_total)}" if totals.optimizer else ""
-    return Code.TOTAL_MISMATCH, (f"Total params printed {fmt(totals.total)}; the rows add up to {fmt(printed_sum)}"
-                              f"{optimizer}")
+    with_optimizer = f" + {fmt(optimizer)} optimizer = {fmt(sums.derived + optimizer)}" if optimizer else ""
+    as_printed = "" if sums.derived == sums.printed else f" (as printed, {fmt(sums.printed)})"
+    added = "the rows add up to" if sums.derived == sums.printed else "the rows, re-derived, add up to"
+    return Code.TOTAL_MISMATCH, (f"Total params printed {fmt(totals.total)}; {added} {fmt(sums.derived)}"
+                                 f"{as_printed}{with_optimizer}")
 
 
 def _check_split(totals: Totals) -> Tuple[Code, Optional[str]]:

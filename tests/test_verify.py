@@ -65,6 +65,40 @@ def test_a_wrong_param_a_wrong_total_and_an_impossible_shape_each_on_its_line() 
     assert audit.status == "mismatch"
 
 
+
+def _seed000_with(param: str, total: str) -> Audit:
+    """Seed 000 as Keras printed it, conv2d_10's Param # and the three totals lines edited."""
+    lines = SEED000.splitlines()
+    row = next(i for i, l in enumerate(lines) if l.startswith("conv2d_10"))
+    lines[row] = lines[row].replace("18496", param)
+    for i, line in enumerate(lines):
+        if line.startswith(("Total params", "Trainable params")):
+            lines[i] = line.split(":")[0] + ": " + total
+    return audit_of("\n".join(lines))
+
+
+def test_a_row_typo_under_a_correct_total_blames_the_row_only() -> None:
+    """The total Keras printed is the sum of the true counts: it is right, the row is wrong."""
+    audit = _seed000_with("18469", "3,453,121")
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["conv2d_10"]
+    assert audit.totals.status == "ok" and audit.totals.expected_total == 3_453_121
+    assert not [f for f in audit.findings if f.code == "total-mismatch"]
+
+
+def test_a_total_adjusted_to_a_row_typo_blames_the_row_only() -> None:
+    """Someone edited a row and its total alike: the one wrong number is the row's."""
+    audit = _seed000_with("18469", f"{3_453_121 - 27:,}")
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["conv2d_10"]
+    assert audit.totals.status == "ok"
+
+
+def test_a_total_that_fits_no_sum_names_the_re_derived_one() -> None:
+    audit = _seed000_with("18469", "3,453,999")
+    [finding] = [f for f in audit.findings if f.code == "total-mismatch"]
+    assert "re-derived, add up to 3,453,121 (as printed, 3,453,094)" in finding.message
+    assert audit.totals.expected_total == 3_453_121 and audit.totals.expected_trainable == 3_453_121
+
+
 GRU_KERAS2 = """\
 _________________________________________________________________
 Layer (type)                 Output Shape              Param #
@@ -229,3 +263,29 @@ def test_an_unusual_reading_that_breaks_the_next_row_is_blamed_on_the_printed_sh
     expand = next(r for r in audit.rows if r.row.name == "expand")
     assert expand.status == "mismatch"
     assert any("(None, 12, 12, 64)" in m for m in expand.messages)
+
+
+def _seed000_shape(old: str, new: str) -> Audit:
+    return audit_of(SEED000.replace(old, new, 1))
+
+
+def test_a_channel_typo_in_a_conv_shape_blames_that_cell_only() -> None:
+    """conv2d_10 printed 46 channels for 64: its count (18,496 = (3*3*32 + 1) * 64) and the
+    pooling row after it (64 channels) agree on 64 — one wrong cell, not two wrong rows."""
+    audit = _seed000_shape("(None, 72, 72, 64)  ", "(None, 72, 72, 46)  ")
+    [wrong] = [r for r in audit.rows if r.status == "mismatch"]
+    assert wrong.row.name == "conv2d_10" and wrong.expected_shape == (None, 72, 72, 64)
+    assert wrong.expected_params == 18496 and [f.code for f in audit.findings if f.severity == "error"] == \
+        ["shape-mismatch"]
+
+
+def test_a_dense_width_typo_blames_that_dense_only() -> None:
+    audit = _seed000_shape("(None, 512)  ", "(None, 521)  ")
+    [wrong] = [r for r in audit.rows if r.status == "mismatch"]
+    assert wrong.row.name == "dense_5" and wrong.expected_shape == (None, 512)
+    assert audit.totals.status == "ok"
+
+
+def test_a_pooled_size_typo_blames_the_pooling_row_only() -> None:
+    audit = _seed000_shape("(None, 36, 36, 64)", "(None, 63, 36, 64)")
+    assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["max_pooling2d_10"]

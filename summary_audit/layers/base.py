@@ -114,6 +114,9 @@ class LayerSpec:
     name_stem: str = ""
     #: the stems other generations coined for it (tf.keras `input_1`, `model_1`).
     other_stems: Tuple[str, ...] = ()
+    #: a mask computation Keras 3 prints as a row of its own (`NotEqual` for an Embedding's
+    #: `mask_zero=True`); tf_keras computes the same mask without a row.
+    mask_op: bool = False
     #: constructor arguments Keras requires but a table cannot tell (a dropout rate).
     required_args: Mapping[str, Any] = {}
 
@@ -156,6 +159,11 @@ class LayerSpec:
         if self.takes_data_format and data_format == "channels_first":
             args["data_format"] = data_format
         return LayerCall(self.class_name, args)
+
+    def refusal(self, input_shapes: Sequence[Shape]) -> Optional[str]:
+        """Why Keras would refuse to call the layer on these inputs (None: it would not, or
+        the spec cannot tell): the message a row gets when nothing fits its inputs."""
+        return None
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         raise NotImplementedError

@@ -16,6 +16,9 @@ from .base import (LayerQuery, LayerSpec, channels, conv_output_length, deconv_o
 
 Window = Tuple[Tuple[int, ...], Tuple[int, ...], str, Tuple[int, ...]]  # kernel, strides, padding, dilation
 MAX_KERNEL = 15
+#: a longer side is read only beside a short side of at least LONG_KERNEL_BESIDE and never longer
+#: than the input it slides over: speech models' 11x41 kernels over spectrograms.
+LONG_KERNEL, LONG_KERNEL_BESIDE = 64, 3
 #: kernel sides tried for a first layer with no input row, with how unusual each is.
 FIRST_LAYER_KERNELS = ((3, 0.0), (2, 0.6), (5, 0.7), (7, 1.0), (4, 1.0), (11, 1.2), (1, 2.0))
 PADDINGS = ("valid", "same")
@@ -25,15 +28,22 @@ def kernel_shapes(volume: int, rank: int) -> Iterator[Tuple[int, ...]]:
     """Kernel shapes with `volume` cells, the most plausible first (3x3 before 1x9)."""
     if volume < 1:
         return
-    shapes = [k for k in _factorizations(volume, rank) if max(k) <= MAX_KERNEL * (4 if rank == 1 else 1)]
+    shapes = [k for k in _factorizations(volume, rank) if _usual_sides(k)]
     yield from sorted(shapes, key=_kernel_rank)
+
+
+def _usual_sides(kernel: Tuple[int, ...]) -> bool:
+    longest = max(kernel)
+    if len(kernel) == 1:
+        return longest <= MAX_KERNEL * 4
+    return longest <= MAX_KERNEL or (longest <= LONG_KERNEL and min(kernel) >= LONG_KERNEL_BESIDE)
 
 
 def _factorizations(n: int, rank: int) -> Iterator[Tuple[int, ...]]:
     if rank == 1:
         yield (n,)
         return
-    for first in range(1, min(n, MAX_KERNEL) + 1):  # longer sides are filtered out anyway
+    for first in range(1, min(n, LONG_KERNEL) + 1):  # longer sides are filtered out anyway
         if n % first == 0:
             for rest in _factorizations(n // first, rank - 1):
                 yield (first,) + rest
@@ -91,7 +101,8 @@ def kernel_windows(volume: int, rank: int, ins: Sequence[Optional[int]], outs: S
     """Every kernel with `volume` cells and the windows that take `ins` to `outs`, best first
     within each kernel: the search each convolution's inverse runs."""
     for kernel in list(kernel_shapes(volume, rank))[:kernels]:
-        yield from windows(ins, outs, kernel, transposed)[:per_kernel]
+        if all(k <= MAX_KERNEL or length is None or k <= length for k, length in zip(kernel, ins)):
+            yield from windows(ins, outs, kernel, transposed)[:per_kernel]
 
 
 class ConvSpec(LayerSpec):

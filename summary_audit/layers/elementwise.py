@@ -41,6 +41,8 @@ OPAQUE_LAYERS = ("Lambda", "CategoryEncoding", "Hashing", "StringLookup", "Integ
                  "Discretization", "HashedCrossing")
 #: stems of generated names besides the class's own (tf.keras names its ops `tf.…`).
 OTHER_STEMS = {"TFOpLambda": ("tf",)}
+#: the ops Keras 3 prints for a mask (an Embedding's `mask_zero=True`: `not_equal (NotEqual)`)
+MASK_OPS = ("NotEqual",)
 
 
 class ShapeKeeping(LayerSpec):
@@ -80,6 +82,7 @@ class Opaque(LayerSpec):
         self.libraries = BOTH_LIBRARIES if name in OPAQUE_LAYERS else frozenset()
         self.unbuildable_why = UNBUILDABLE.get(name, Opaque.unbuildable_why)
         self.other_stems = OTHER_STEMS.get(name, ())
+        self.mask_op = name in MASK_OPS
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

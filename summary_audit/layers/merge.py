@@ -25,18 +25,36 @@ class Elementwise(LayerSpec):
                          trainable_params=0, non_trainable_params=0)
 
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
-        if not query.input_shapes:
+        """None when the inputs cannot be combined (`Add` of 3 and 16 channels): Keras refuses
+        such a call, so no configuration fits and the row is flagged."""
+        if not query.input_shapes or _broadcast(query.input_shapes) is None:
             return []
         return [self.forward({}, query.input_shapes)]
 
 
+    def refusal(self, input_shapes: Sequence[Shape]) -> Optional[str]:
+        if len(input_shapes) < 2 or _broadcast(input_shapes) is not None:
+            return None
+        rank = max(len(s) for s in input_shapes)
+        for axis in range(1, rank):
+            sizes = [s[axis - rank + len(s)] for s in input_shapes if axis - rank + len(s) >= 0]
+            if len({d for d in sizes if d is not None and d != 1}) > 1:
+                listed = " vs ".join(str(d) for d in sizes)
+                return f"{self.names[0]} needs inputs of one shape, but they differ on axis {axis} ({listed})"
+        return None
+
+
 def _broadcast(shapes: Sequence[Shape]) -> Optional[Shape]:
+    """The elementwise result's shape; None when two inputs have different sizes (neither 1)
+    on one axis."""
     rank = max(len(s) for s in shapes)
     out: List[Optional[int]] = []
     for axis in range(rank):
         dims = [s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0]
         known = {d for d in dims if d is not None and d != 1}
-        out.append(known.pop() if len(known) == 1 else (None if None in dims else max(dims, default=1)))  # type: ignore
+        if len(known) > 1:
+            return None
+        out.append(known.pop() if known else (None if None in dims else max(dims, default=1)))  # type: ignore
     return tuple(out)
 
 
@@ -126,7 +144,8 @@ class Merge(LayerSpec):
     def candidates(self, query: LayerQuery) -> Iterable[Candidate]:
         if not query.input_shapes:
             return []
-        found = [self.forward({"mode": "sum"}, query.input_shapes)]
+        elementwise = _broadcast(query.input_shapes) is not None
+        found = [self.forward({"mode": "sum"}, query.input_shapes)] if elementwise else []
         joins = Concatenate().candidates(query)
         found += [replace(c, config={"mode": "concat", "concat_axis": c.config["axis"]}, rank=c.rank + 0.5)
                   for c in joins]

@@ -30,7 +30,9 @@ class NormalizationSpec(LayerSpec):
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:
         shape = input_shapes[0]
-        c = self.features(shape, data_format) or 0
+        axis = config.get("axis")
+        c = (shape[axis] if isinstance(axis, int) and -len(shape) <= axis < len(shape) else
+             self.features(shape, data_format)) or 0
         center, scale = bool(config.get("center", True)), bool(config.get("scale", True))
         trainable = c * (int(center) + int(scale))
         frozen = c * self.moving
@@ -53,7 +55,12 @@ class NormalizationSpec(LayerSpec):
                              [shape], query.data_format)
             found.append(replace(c, rank=float(rank)))
         exact = [c for c in found if c.params == query.params]
-        return exact or found[:1]
+        return exact or self.other_axes(shape, query) or found[:1]
+
+    def other_axes(self, shape: Shape, query: LayerQuery) -> list:
+        """Readings that normalize over another axis than the features' (`axis=1` on an image):
+        asked only when the usual axis does not fit the count."""
+        return []
 
     def axis_config(self, shape: Shape, data_format: str) -> Mapping[str, Any]:
         return {}
@@ -69,6 +76,15 @@ class BatchNormalization(NormalizationSpec):
 
     def axis_config(self, shape: Shape, data_format: str) -> Mapping[str, Any]:
         return {"axis": 1} if data_format == "channels_first" and len(shape) > 2 else {}
+
+    def other_axes(self, shape: Shape, query: LayerQuery) -> list:
+        found = []
+        for axis in range(1, len(shape)):
+            c = self.forward({"axis": axis}, [shape], query.data_format)
+            if c.params == query.params and shape[axis] is not None:
+                found.append(replace(c, rank=float(len(AFFINE) + axis),
+                                     note=f"normalizes over axis {axis} ({shape[axis]}), not the channels"))
+        return found
 
 
 @register

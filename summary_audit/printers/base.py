@@ -83,6 +83,9 @@ class Printer:
     gru_reset_after: Optional[bool] = None
     #: the library a model printed this way is rebuilt with.
     rebuild_with: str = "keras"
+    #: every layer a `Connected to` cell names is a row of the table (Keras 1 names inputs it
+    #: never prints, `dense_input_1`, and the layers of Sequential branches it merges).
+    names_every_source: bool = True
 
     def claims_lines(self, table: TableLines) -> bool:
         """Whether this printer printed the table, told by its lines alone."""

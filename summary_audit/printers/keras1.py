@@ -25,4 +25,4 @@ class Keras1(Printer):
         return KERAS1_INPUT_LINK.search(" ".join([ref.text for row in table.rows for ref in row.inbound])) is not None
 
 
-KERAS1 = Keras1(format="keras1", layout="columns", gru_reset_after=False)
+KERAS1 = Keras1(format="keras1", layout="columns", gru_reset_after=False, names_every_source=False)

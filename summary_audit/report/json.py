@@ -153,6 +153,7 @@ def _row(audit: RowAudit) -> Dict[str, Any]:
         "expected_params": audit.expected_params,
         "expected_output_shape": shape_json(audit.expected_shape),
         "inferred": _jsonable(inferred),
+        "alternatives": [_jsonable(dict(config)) for config in audit.also_fits],
         "explanation": audit.explanation,
         "messages": list(audit.messages),
     }
