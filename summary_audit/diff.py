@@ -369,28 +369,34 @@ def _totals(a: Optional[Totals], b: Optional[Totals]) -> Iterator[FieldChange]:
             yield FieldChange(name, before, after)
 
 
+def _pair_change(i: Optional[int], j: Optional[int], rows_a: Sequence[Row], rows_b: Sequence[Row],
+                 keys_a: Sequence[_Key], keys_b: Sequence[_Key], links: _Links,
+                 strict_names: bool) -> Iterator[LayerChange]:
+    """What one pairing says: a row added, removed, or changed in some field (none: the same)."""
+    if i is None:
+        assert j is not None
+        yield LayerChange("added", None, _side(rows_b[j]))
+    elif j is None:
+        yield LayerChange("removed", _side(rows_a[i]), None)
+    else:
+        fields = tuple(_row_fields(rows_a[i], rows_b[j], keys_a[i], keys_b[j], strict_names)) + \
+            links.change(rows_a[i], rows_b[j])
+        if fields:
+            yield LayerChange("changed", _side(rows_a[i]), _side(rows_b[j]), fields)
+
+
 def diff(a: Summary, b: Summary, *, strict_names: bool = False) -> SummaryDiff:
     """What changed from summary `a` (before, e.g. the stored file) to summary `b` (after)."""
     rows_a, notes_a = _visible(a.rows, b.rows)
     rows_b, notes_b = _visible(b.rows, a.rows)
     keys_a = [_key(row) for row in rows_a]
     keys_b = [_key(row) for row in rows_b]
-    changes: List[LayerChange] = []
     pairs = align(keys_a, keys_b)
     links = _Links(rows_a, rows_b, [(rows_a[i].name, rows_b[j].name) for i, j in pairs if i is not None and j is not None],
                    {row.name for row in a.rows} - {row.name for row in rows_a},
                    {row.name for row in b.rows} - {row.name for row in rows_b})
-    for i, j in pairs:
-        if i is None:
-            assert j is not None
-            changes.append(LayerChange("added", None, _side(rows_b[j])))
-        elif j is None:
-            changes.append(LayerChange("removed", _side(rows_a[i]), None))
-        else:
-            fields = tuple(_row_fields(rows_a[i], rows_b[j], keys_a[i], keys_b[j], strict_names)) + \
-                links.change(rows_a[i], rows_b[j])
-            if fields:
-                changes.append(LayerChange("changed", _side(rows_a[i]), _side(rows_b[j]), fields))
+    changes = [change for i, j in pairs
+               for change in _pair_change(i, j, rows_a, rows_b, keys_a, keys_b, links, strict_names)]
     notes = notes_a + notes_b
     if strict_names and a.model_name and b.model_name and a.model_name != b.model_name:
         notes.append(f"model name {a.model_name!r} → {b.model_name!r}")
