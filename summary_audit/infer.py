@@ -504,12 +504,55 @@ def _tensors(shape: OutputShape, tensor: Optional[int]) -> List[Shape]:
 # ---- one row -----------------------------------------------------------------------------------
 
 
+def _merge_calls(row: Row, classes: Tuple[str, ...], inputs: Tuple[Shape, ...]) -> List[Tuple[Shape, ...]]:
+    """A merge called once per time step (attention's shared Concatenate and Dot): printers list
+    every call's inputs in turn (`bidirectional_1, repeat_vector_1, bidirectional_1,
+    repeat_vector_1, …`), so the inputs repeat with the call's arity. The calls, each its own
+    inputs; [] for a row read as one call."""
+    count = len(row.inbound)
+    if count < 4 or count != len(inputs) or len(classes) != 1:
+        return []
+    spec = REGISTRY.get(classes[0])
+    if spec is None or not spec.several_inputs:
+        return []
+    names = [ref.layer for ref in row.inbound]
+    for arity in range(2, count // 2 + 1):
+        if count % arity == 0 and _repeats_every(arity, names, inputs):
+            return [inputs[start:start + arity] for start in range(0, count, arity)]
+    return []
+
+
+def _repeats_every(arity: int, names: Sequence[str], inputs: Tuple[Shape, ...]) -> bool:
+    """The inputs are calls of `arity` each: the shapes repeat with that period, and one input
+    of every call is the same layer (the encoder's output every attention step reads)."""
+    if any(inputs[i] != inputs[i % arity] for i in range(arity, len(inputs))):
+        return False
+    return any(all(names[k] == names[i] for i in range(k, len(names), arity)) for k in range(arity))
+
+
+def _shared_merge(summary: Summary, index: int, row: Row, calls: List[Tuple[Shape, ...]],
+                  data_format: str) -> RowInference:
+    """Each call read as the row (one output shape for all: the printer shows the first). When
+    one does not fit, the inputs may be one call after all (`concatenate([x, y, x, y])`): that
+    reading if it fits, else the first call that does not."""
+    plain = row._replace(inbound=())
+    readings = [_infer_row(summary, index, plain, call, data_format) for call in calls]
+    misfit = next((reading for reading in readings if not reading.exact), None)
+    if misfit is None:
+        return readings[0]
+    whole = _infer_row(summary, index, plain, tuple(shape for call in calls for shape in call), data_format)
+    return whole if whole.exact else misfit
+
+
 def _infer_row(summary: Summary, index: int, row: Row, inputs: Tuple[Shape, ...], data_format: str) -> RowInference:
     """`_infer_one_row`, memoized (`_row_outcome`) for the rows it can be: not a typeless row
     (`_typeless`), nor a nested model (`_container`, which reads the rows below it). Long tables
     repeat the same rows, each read the same way: rows read alike share one result (`verify`
     counts on it)."""
     classes = (row.layer_class,) if row.layer_class else row.class_candidates
+    calls = _merge_calls(row, classes, inputs)
+    if calls:
+        return _shared_merge(summary, index, row, calls, data_format)
     if row.type or classes:
         try:
             outcome = _row_outcome(classes, row.type, row.params_note, inputs, row.output_shape, row.params,

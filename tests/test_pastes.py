@@ -57,7 +57,6 @@ def test_paste_reads_as_counted(path: Path) -> None:
 
 #: paste → why a correct row or total in it is still called wrong (issue 16): strict xfails.
 FALSE_ALARMS: Dict[str, str] = {
-    "011_coursera-nmt-attention": "an attention block's shared layers, called once per time step",
     "022_keras-site-gemma-lora": "a Keras-Hub table's totals beside its preprocessor table",
     "080_rkeras-2018-functional-html": "an HTML table whose Connected to cells lost their alignment",
     "122_md-table-hand-summary-vgg16": "a hand-written table whose rows are named in words",

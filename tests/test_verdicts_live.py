@@ -184,3 +184,27 @@ def test_the_plugin_refuses_what_is_not_a_model(tmp_path: Any) -> None:
 
     with pytest.raises(TypeError, match="needs a Keras model .* not builtins.dict"):
         assert_summary_matches({}, tmp_path / "x.txt")
+
+
+def _attention_steps(keras: Any) -> Any:
+    """The NMT attention pattern: one Concatenate, Dense and Dot shared by every time step, so
+    the Connected to cells list each step's inputs in turn."""
+    L = keras.layers
+    encoded = keras.Input((30, 16), name="encoded")
+    state = keras.Input((16,), name="state")
+    repeat, join, score = L.RepeatVector(30, name="repeat"), L.Concatenate(axis=-1, name="join"), L.Dense(1, name="score")
+    weigh = L.Dot(axes=1, name="weigh")
+    contexts = []
+    for _ in range(3):
+        weights = L.Softmax(axis=1)(score(join([encoded, repeat(state)])))
+        contexts.append(weigh([weights, encoded]))
+    return keras.Model([encoded, state], L.Concatenate(axis=-1, name="contexts")(contexts), name="attention_steps")
+
+
+@pytest.mark.parametrize("library", ["keras", "tf_keras"])
+def test_a_merge_shared_by_every_time_step_is_ok(library: str) -> None:
+    text = summary_text(_attention_steps(import_library(library)))
+    audit = summary_audit.audit(summary_audit.parse(text).summaries[0])
+    assert [(r.row.name, r.status, r.messages) for r in audit.rows if r.status == "mismatch"] == []
+    join = next(r for r in audit.rows if r.row.name == "join")
+    assert join.status == "ok" and len(join.row.inbound) == 6
