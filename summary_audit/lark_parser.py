@@ -15,6 +15,9 @@ from .grammar import (START_SYMBOLS, UNIT_BYTES, MAX_DIGITS, CellError, LayerCel
                       StreamRow, TotalsLine, count_value, inbound_ref, grammar_text)
 from .model import Inbound
 
+#: the notes Keras prints beside a count (`0 (unbuilt)`, tf.keras `0 (unused)`).
+PARAMS_NOTES = ("unbuilt", "unused")
+
 
 @memo.once
 def parser() -> Lark:
@@ -82,6 +85,11 @@ class _ToValues(Transformer):
 
     def note(self, children: List[Token]) -> str:
         return str(children[0])
+
+    def cut_note(self, children: List[Token]) -> str:
+        """`(unb…`: the note it begins (Keras 3 writes one, `unbuilt`), else as printed."""
+        stem = str(children[0]).rstrip("…")
+        return next((note for note in PARAMS_NOTES if note.startswith(stem)), stem)
 
     def params_cell(self, children: List[Any]) -> ParamsCell:
         return ParamsCell(count=count_value(children[0]), note=children[1] if len(children) > 1 else None)

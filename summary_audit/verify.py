@@ -61,6 +61,8 @@ _NEW_ROW_AUDIT = partial(tuple.__new__, RowAudit)
 
 def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
     best = result.best
+    if row.params is None and row.params_note == "cut":
+        return _cut_count_audit(row, result, findings)
     if best is None and result.problem:
         findings.append(Finding("error", row.line, Code.SHAPE_MISMATCH, f"{row.name}: {result.problem}"))
         return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,),
@@ -90,6 +92,20 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
                     expected_shape=best.output_shape, inferred=MappingProxyType(config), explanation=best.explanation,
                     messages=tuple(messages), alternatives=result.alternatives,
                     trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
+                    layer_class=result.layer_class)
+
+
+def _cut_count_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
+    """A Param # the printer cut (`2,72…`, or lost past the console's edge): nothing to compare,
+    whatever the shapes say it should be — unverified, with what they say."""
+    best = result.best
+    reason = "Param # cut by the printer: not compared"
+    if best is not None and best.params is not None and result.exact:
+        reason += f" (the shapes give {best.params:,})"
+    findings.append(Finding("info", row.line, Code.UNVERIFIED_ROW, f"{row.name}: {reason}"))
+    return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes,
+                    expected_params=best.params if best is not None else None,
+                    expected_shape=best.output_shape if best is not None else None, messages=(reason,),
                     layer_class=result.layer_class)
 
 

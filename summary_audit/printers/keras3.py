@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from .base import Printer, TableLines, is_box_header
 
+#: the horizontal strokes of rich's boxes (`━` the head's, `─` the body's) and the corners and
+#: junctions that join them into one rule (`┏━━┳━━┓`, `┡━━╇━━┩`, `├──┼──┤`, `└──┴──┘`).
+BOX_STROKES = "━─"
+BOX_JOINS = "┏┳┓┡╇┩├┼┤└┴┘┗┻┛╋┌┬┐"
+
 
 class Keras3(Printer):
     def claims_lines(self, table: TableLines) -> bool:
