@@ -21,6 +21,7 @@ from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Bl
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
+from .printers.keras3 import HEADER_SEARCH, box_header
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
@@ -106,7 +107,7 @@ def _nothing_found(text: str) -> ReadError:
 def parse_block(block: Block) -> Summary:
     if block.headerless:
         return _parse_headerless(block)
-    lines = list(block.lines)
+    lines = _one_header_line(list(block.lines))
     header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and header_roles(line.text)), None)
     if header_index is None:
         first = lines[0]
@@ -122,6 +123,16 @@ def parse_block(block: Block) -> Summary:
     return Summary(model_name=_model_name(lines[:header_index]), format=table.printer.format,
                    start_line=lines[0].number, end_line=lines[-1].number, rows=table.rows, totals=table.totals,
                    findings=tuple(findings), origin=block.origin, columns=table.columns, gaps=table.gaps)
+
+
+def _one_header_line(lines: List[Line]) -> List[Line]:
+    """A box header rich wrapped, cut or cropped (`printers.box_header`), as one line."""
+    found = box_header([line.text for line in lines[:HEADER_SEARCH]])
+    if found is None:
+        return lines
+    first, last, text = found
+    lines[first:last + 1] = [lines[first]._replace(text=text)]
+    return lines
 
 
 def _parse_headerless(block: Block) -> Summary:
@@ -252,6 +263,7 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     cut = layout.cut
     delimited = layout.delimited
     wraps = printer.wraps_names
+    cropped = layout.cropped
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
@@ -276,6 +288,8 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             _add_whole_line(rows, line)
             continue
         cells = cut(text)
+        if cropped and cells is not None and separated and cells[LAYER].strip():
+            cells = _cropped_row_start(cells)
         # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
         if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
                 (separated or not wraps or _starts_row(rows)):
@@ -289,6 +303,14 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     if not totals:
         _drop_trailing_prose(rows)
     return _Cut(rows, totals, gaps)
+
+
+def _cropped_row_start(cells: Tuple[str, ...]) -> Tuple[str, ...]:
+    """A row of a table cropped at the console's edge starts after its rule, on its name: its
+    count may be past the edge (`…`: cut)."""
+    if cells[PARAMS].strip():
+        return cells
+    return cells[:PARAMS] + ("…",) + cells[PARAMS + 1:]
 
 
 def _drop_trailing_prose(rows: List[_RawRow]) -> None:

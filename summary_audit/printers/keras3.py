@@ -1,19 +1,101 @@
 """Keras 3: box-drawing tables (`┏━┳┓`, `┃ … ┃`), `…` cuts, `└` nesting three places a level,
-`0 (unbuilt)`, cells wrapped inside their box."""
+`0 (unbuilt)`, cells wrapped inside their box. Rich draws the box at the console's width: a
+narrow console wraps the header's titles too (`Param` / `#`) and cuts them (`Par…`); a table
+wider than the console is cropped at its edge (the right-hand columns lost, the top rule left
+open: `┏━━┳━━┳━━`). R keras3 patches rich to draw the same table in ASCII (`+---+`, `|`, `+===+`
+under the header; rstudio/keras3 man/roxygen/meta.R)."""
 
 from __future__ import annotations
 
+from typing import List, Optional, Sequence, Tuple
+
 from .base import Printer, TableLines, is_box_header
+from .layout import Layout, bars_cutter, cropped_bars_cutter
 
 #: the horizontal strokes of rich's boxes (`━` the head's, `─` the body's) and the corners and
 #: junctions that join them into one rule (`┏━━┳━━┓`, `┡━━╇━━┩`, `├──┼──┤`, `└──┴──┘`).
 BOX_STROKES = "━─"
 BOX_JOINS = "┏┳┓┡╇┩├┼┤└┴┘┗┻┛╋┌┬┐"
+#: the titles Keras 3 prints, in its order.
+TITLES = ("Layer (type)", "Output Shape", "Param #", "Connected to", "Trainable")
+#: each box's header: (its top rule's start, its top rule's closing corner, the header's bar,
+#: the start of the rule under the header) — rich's HEAVY_HEAD, and R keras3's ASCII_DOUBLE_HEAD.
+HEADER_BOXES = (("┏", "┓", "┃", "┡"), ("+-", "+", "|", "+="))
+#: what a body rule of R keras3's ASCII box holds (a markdown table's rows hold none).
+ASCII_BODY_RULE = "-+-"
+#: how far into a block its box header is looked for.
+HEADER_SEARCH = 40
 
 
 class Keras3(Printer):
     def claims_lines(self, table: TableLines) -> bool:
-        return table.delimited and is_box_header(table.header)
+        return table.delimited and (is_box_header(table.header) or ASCII_BODY_RULE in table.body)
+
+    def layout_for(self, table: TableLines) -> Layout:
+        """A cropped table's header ends without its bar: its last column is open."""
+        if table.header.rstrip()[-1:] in "┃│|":
+            return Layout(tuple(role for role, _ in table.roles), True, bars_cutter(table.roles))
+        return Layout(tuple(role for role, _ in table.roles), True, cropped_bars_cutter(table.roles), cropped=True)
 
 
 KERAS3 = Keras3(format="keras3", layout="box", nest_indent=3, gru_reset_after=True)
+
+
+def box_header(texts: Sequence[str]) -> Optional[Tuple[int, int, str]]:
+    """Keras 3's header as one line, when rich wrapped its titles onto several lines, cut one
+    (`Par…`, `T…`) or cropped the table at the console's edge: (first line, last line, the
+    header with whole titles, left open — no closing bar — where the table was cropped). None
+    for a header printed whole on one line."""
+    for index, text in enumerate(texts[:HEADER_SEARCH]):
+        top = text.lstrip()
+        for start, corner, bar, under in HEADER_BOXES:
+            if top.startswith(start) and index + 1 < len(texts) and texts[index + 1].lstrip().startswith(bar):
+                return _joined_header(texts, index, top.rstrip().endswith(corner), bar, under)
+    return None
+
+
+def _joined_header(texts: Sequence[str], top: int, closed: bool, bar: str,
+                   under: str) -> Optional[Tuple[int, int, str]]:
+    end = top + 1
+    while end < len(texts) and texts[end].lstrip().startswith(bar):
+        end += 1
+    if end >= len(texts) or not texts[end].lstrip().startswith(under):
+        return None
+    stacked = [_header_cells(texts[i], bar) for i in range(top + 1, end)]
+    width = max(len(cells) for cells in stacked)
+    titles = [" ".join(cells[column].strip() for cells in stacked if column < len(cells) and cells[column].strip())
+              for column in range(width)]
+    cropped = not closed
+    whole = _whole_titles(titles, cropped)
+    if whole is None or (len(stacked) == 1 and whole == titles and not cropped):
+        return None
+    indent = texts[top + 1][:len(texts[top + 1]) - len(texts[top + 1].lstrip())]
+    return top + 1, end - 1, indent + bar + " " + f" {bar} ".join(whole) + ("" if cropped else f" {bar}")
+
+
+def _header_cells(text: str, bar: str) -> List[str]:
+    pieces = text.strip().split(bar)[1:]
+    if pieces and not pieces[-1].strip() and text.rstrip().endswith(bar):
+        del pieces[-1]
+    return pieces
+
+
+def _whole_titles(titles: List[str], cropped: bool) -> Optional[List[str]]:
+    """Each title as Keras 3 prints it whole (a cut one is the prefix of the next in `TITLES`);
+    a cropped table's lost Param # column named. None: not Keras 3's titles."""
+    whole: List[str] = []
+    at = 0
+    for position, title in enumerate(titles):
+        open_end = cropped and position == len(titles) - 1
+        stem = title.rstrip("…")
+        found = next((i for i in range(at, len(TITLES)) if TITLES[i] == title or
+                      ((title.endswith("…") or open_end) and stem and TITLES[i].startswith(stem))), None)
+        if found is None:
+            if open_end and not stem:
+                break  # (the crop left only the cell's first space)
+            return None
+        whole.append(TITLES[found])
+        at = found + 1
+    if cropped and "Param #" not in whole and whole[-1:] == ["Output Shape"]:
+        whole.append("Param #")  # (lost past the edge: the rows' counts are cut)
+    return whole

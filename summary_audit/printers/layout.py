@@ -24,6 +24,9 @@ class Layout:
     roles: Tuple[str, ...]
     delimited: bool
     cut: Cutter
+    #: the table was cropped at the console's edge: its last column open, its lines short
+    #: (rows then start after each rule, their counts maybe lost).
+    cropped: bool = False
 
 
 def layout_of(table: TableLines) -> Layout:
@@ -99,6 +102,32 @@ def bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
         if " _" in stripped and (" _ " in text or text.rstrip(" |").endswith(" _")):
             pieces = ["" if piece.strip() == "_" else piece for piece in pieces]  # `_` for an empty cell
         pieces.append("")  # (what a column the table lacks reads)
+        return in_role_order(pieces)  # type: ignore[no-any-return]
+
+    return cells
+
+
+def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
+    """`bars_cutter` for a box cropped at the console's edge: a line stops inside its last
+    visible column (that cell marked cut, `…`, unless its padding space shows it whole) or at
+    a bar before it (the columns past it empty)."""
+    names = [role for role, _ in roles]
+    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+
+    def cells(text: str) -> Optional[Tuple[str, ...]]:
+        stripped = text.strip()
+        pieces = DELIMITERS.split(stripped)
+        if pieces and not pieces[0].strip():
+            del pieces[0]
+        if not pieces or len(pieces) > len(names) + 1:
+            return None
+        if stripped[-1] in "┃│|":
+            del pieces[-1]
+        elif pieces[-1].strip() and not text.endswith(" "):
+            pieces[-1] = pieces[-1].rstrip() + "…"
+        if len(pieces) > len(names):
+            return None
+        pieces.extend([""] * (len(names) + 1 - len(pieces)))  # (past the edge, and a column the table lacks)
         return in_role_order(pieces)  # type: ignore[no-any-return]
 
     return cells

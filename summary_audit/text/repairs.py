@@ -279,9 +279,13 @@ def strip_comment(text: str) -> str:
         end = match.start()  # `Param` then white space up to here keeps the `#`
         while end >= 0 and text[end].isspace():
             end -= 1
-        if not text.endswith("Param", 0, end + 1):
+        if not text.endswith("Param", 0, end + 1) and text[match.end():].lstrip(" ")[:1] not in CELL_BARS:
             return text[:match.start()]
     return text
+
+
+#: a `#` alone in a table's cell (`┃     # ┃`: rich wrapped `Param #` onto two lines) is a title.
+CELL_BARS = frozenset("┃│|")
 
 
 # ---- block repairs -----------------------------------------------------------------------------
