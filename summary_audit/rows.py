@@ -263,7 +263,8 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     cut = layout.cut
     delimited = layout.delimited
     wraps = printer.wraps_names
-    cropped = layout.cropped
+    after_rules = layout.rows_after_rules
+    open_role = layout.open_role
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
@@ -288,11 +289,12 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             _add_whole_line(rows, line)
             continue
         cells = cut(text)
-        if cropped and cells is not None and separated and cells[LAYER].strip():
-            cells = _cropped_row_start(cells)
-        # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
+        if open_role is not None and separated and cells is not None:
+            cells = _cropped_row_start(cells, open_role)
+        # (a row starts with its name and its Param #; below a row, unseparated, as its printer
+        # wraps; in a box that rules its rows, only after a rule)
         if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
-                (separated or not wraps or _starts_row(rows)):
+                (separated if after_rules else separated or not wraps or _starts_row(rows)):
             rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else frame_depth(text), text))
             separated = False
@@ -305,12 +307,12 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     return _Cut(rows, totals, gaps)
 
 
-def _cropped_row_start(cells: Tuple[str, ...]) -> Tuple[str, ...]:
-    """A row of a table cropped at the console's edge starts after its rule, on its name: its
-    count may be past the edge (`…`: cut)."""
-    if cells[PARAMS].strip():
+def _cropped_row_start(cells: Tuple[str, ...], open_role: int) -> Tuple[str, ...]:
+    """A row of a table cropped at the console's edge, on the line after its rule: its open
+    cell maybe all past the edge (`…`: a count cut, links unknown)."""
+    if not cells[LAYER].strip() or cells[open_role].strip():
         return cells
-    return cells[:PARAMS] + ("…",) + cells[PARAMS + 1:]
+    return cells[:open_role] + ("…",) + cells[open_role + 1:]
 
 
 def _drop_trailing_prose(rows: List[_RawRow]) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from .base import Printer, TableLines, is_box_header
+from .base import ROLES, Printer, TableLines, is_box_header
 from .layout import Layout, bars_cutter, cropped_bars_cutter
 
 #: the horizontal strokes of rich's boxes (`━` the head's, `─` the body's) and the corners and
 #: junctions that join them into one rule (`┏━━┳━━┓`, `┡━━╇━━┩`, `├──┼──┤`, `└──┴──┘`).
 BOX_STROKES = "━─"
 BOX_JOINS = "┏┳┓┡╇┩├┼┤└┴┘┗┻┛╋┌┬┐"
+#: what begins the rule rich draws between two rows.
+ROW_RULES = frozenset("├")
 #: the titles Keras 3 prints, in its order.
 TITLES = ("Layer (type)", "Output Shape", "Param #", "Connected to", "Trainable")
 #: each box's header: (its top rule's start, its top rule's closing corner, the header's bar,
@@ -32,10 +34,14 @@ class Keras3(Printer):
         return table.delimited and (is_box_header(table.header) or ASCII_BODY_RULE in table.body)
 
     def layout_for(self, table: TableLines) -> Layout:
-        """A cropped table's header ends without its bar: its last column is open."""
+        """Rows between rules where the body draws them; a cropped table's header ends without
+        its bar (`box_header`): its last column is open."""
+        roles = tuple(role for role, _ in table.roles)
+        ruled = not ROW_RULES.isdisjoint(table.body[:2000]) or ASCII_BODY_RULE in table.body
         if table.header.rstrip()[-1:] in "┃│|":
-            return Layout(tuple(role for role, _ in table.roles), True, bars_cutter(table.roles))
-        return Layout(tuple(role for role, _ in table.roles), True, cropped_bars_cutter(table.roles), cropped=True)
+            return Layout(roles, True, bars_cutter(table.roles), rows_after_rules=ruled)
+        return Layout(roles, True, cropped_bars_cutter(table.roles), rows_after_rules=ruled,
+                      open_role=ROLES.index(roles[-1]))
 
 
 KERAS3 = Keras3(format="keras3", layout="box", nest_indent=3, gru_reset_after=True)

@@ -24,9 +24,12 @@ class Layout:
     roles: Tuple[str, ...]
     delimited: bool
     cut: Cutter
-    #: the table was cropped at the console's edge: its last column open, its lines short
-    #: (rows then start after each rule, their counts maybe lost).
-    cropped: bool = False
+    #: a box drawing a rule between every two rows (Keras 3): a row starts after a rule, and a
+    #: line right below a row continues it (rich wraps any cell, Param # too: `0` / `(unb…`).
+    rows_after_rules: bool = False
+    #: the table was cropped at the console's edge: the `ROLES` index of its last, open, column
+    #: (None: not cropped). Its cell on a row's first line may be all past the edge (`…`).
+    open_role: Optional[int] = None
 
 
 def layout_of(table: TableLines) -> Layout:
@@ -113,6 +116,7 @@ def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
     a bar before it (the columns past it empty)."""
     names = [role for role, _ in roles]
     in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+    links = names.index("connected") + 1 if "connected" in names else -1
 
     def cells(text: str) -> Optional[Tuple[str, ...]]:
         stripped = text.strip()
@@ -124,7 +128,8 @@ def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
         if stripped[-1] in "┃│|":
             del pieces[-1]
         elif pieces[-1].strip() and not text.endswith(" "):
-            pieces[-1] = pieces[-1].rstrip() + "…"
+            # (more links may follow a cut one: ` …` stands for them)
+            pieces[-1] = pieces[-1].rstrip() + (" …" if len(pieces) == links else "…")
         if len(pieces) > len(names):
             return None
         pieces.extend([""] * (len(names) + 1 - len(pieces)))  # (past the edge, and a column the table lacks)
