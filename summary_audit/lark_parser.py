@@ -71,9 +71,12 @@ class _ToValues(Transformer):
         dims = [c for c in children if not (isinstance(c, Token) and c.type in ("CLOSE", "CLOSE_LIST"))]
         return ShapeCell(shape=tuple(dims), cut=not closed, open_end=not closed)
 
+    def dict_entry(self, children: List[Any]) -> ShapeCell:
+        return children[-1]  # type: ignore[no-any-return]  # (the shape; the output's key is a name only)
+
     def shape_list(self, children: List[Any]) -> ShapeCell:
         shapes = [c for c in children if isinstance(c, ShapeCell)]
-        closed = isinstance(children[-1], Token) and children[-1].type in ("CLOSE_LIST", "CLOSE")
+        closed = isinstance(children[-1], Token) and children[-1].type in ("CLOSE_LIST", "CLOSE", "CLOSE_DICT")
         return ShapeCell(shape=tuple(s.shape for s in shapes),
                          cut=not closed or any(s.cut for s in shapes), open_end=shapes[-1].cut)
 

@@ -7,10 +7,11 @@ under the header; rstudio/keras3 man/roxygen/meta.R)."""
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional, Sequence, Tuple
 
-from .base import ROLES, Printer, TableLines, is_box_header
-from .layout import Layout, bars_cutter, cropped_bars_cutter
+from .base import LAYER, ROLES, Printer, TableLines, is_box_header
+from .layout import Cutter, Layout, bars_cutter, cropped_bars_cutter
 
 #: the horizontal strokes of rich's boxes (`━` the head's, `─` the body's) and the corners and
 #: junctions that join them into one rule (`┏━━┳━━┓`, `┡━━╇━━┩`, `├──┼──┤`, `└──┴──┘`).
@@ -25,6 +26,8 @@ TITLES = ("Layer (type)", "Output Shape", "Param #", "Connected to", "Trainable"
 HEADER_BOXES = (("┏", "┓", "┃", "┡"), ("+-", "+", "|", "+="))
 #: what a body rule of R keras3's ASCII box holds (a markdown table's rows hold none).
 ASCII_BODY_RULE = "-+-"
+#: a nested row's mark in R keras3's manual pages (its knitr hook turns `└` into `>`).
+R_NEST_MARK = re.compile(r"^(\s+)> ")
 #: how far into a block its box header is looked for.
 HEADER_SEARCH = 40
 
@@ -37,11 +40,24 @@ class Keras3(Printer):
         """Rows between rules where the body draws them; a cropped table's header ends without
         its bar (`box_header`): its last column is open."""
         roles = tuple(role for role, _ in table.roles)
-        ruled = not ROW_RULES.isdisjoint(table.body[:2000]) or ASCII_BODY_RULE in table.body
-        if table.header.rstrip()[-1:] in "┃│|":
-            return Layout(roles, True, bars_cutter(table.roles), rows_after_rules=ruled)
-        return Layout(roles, True, cropped_bars_cutter(table.roles), rows_after_rules=ruled,
-                      open_role=ROLES.index(roles[-1]))
+        ascii_box = ASCII_BODY_RULE in table.body
+        ruled = ascii_box or not ROW_RULES.isdisjoint(table.body[:2000])
+        closed = table.header.rstrip()[-1:] in "┃│|"
+        cut = bars_cutter(table.roles) if closed else cropped_bars_cutter(table.roles)
+        return Layout(roles, True, _nested_as_printed(cut) if ascii_box else cut, rows_after_rules=ruled,
+                      open_role=None if closed else ROLES.index(roles[-1]))
+
+
+def _nested_as_printed(cut: Cutter) -> Cutter:
+    """R keras3's manual pages write a nested row's `└` as `>` (`   > dense (Dense)`)."""
+
+    def cells(text: str) -> Optional[Tuple[str, ...]]:
+        found = cut(text)
+        if found is None or ">" not in found[LAYER]:
+            return found
+        return (R_NEST_MARK.sub("\\1└ ", found[LAYER], count=1),) + found[LAYER + 1:]
+
+    return cells
 
 
 KERAS3 = Keras3(format="keras3", layout="box", nest_indent=3, gru_reset_after=True)
@@ -93,11 +109,9 @@ def _whole_titles(titles: List[str], cropped: bool) -> Optional[List[str]]:
     at = 0
     for position, title in enumerate(titles):
         open_end = cropped and position == len(titles) - 1
-        stem = title.rstrip("…")
-        found = next((i for i in range(at, len(TITLES)) if TITLES[i] == title or
-                      ((title.endswith("…") or open_end) and stem and TITLES[i].startswith(stem))), None)
+        found = next((i for i in range(at, len(TITLES)) if _fits(title, TITLES[i], open_end)), None)
         if found is None:
-            if open_end and not stem:
+            if open_end and not title:
                 break  # (the crop left only the cell's first space)
             return None
         whole.append(TITLES[found])
@@ -105,3 +119,18 @@ def _whole_titles(titles: List[str], cropped: bool) -> Optional[List[str]]:
     if cropped and "Param #" not in whole and whole[-1:] == ["Output Shape"]:
         whole.append("Param #")  # (lost past the edge: the rows' counts are cut)
     return whole
+
+
+def _fits(printed: str, title: str, open_end: bool) -> bool:
+    """A title as rich printed it: whole, or its words cut with `…` (`Par… #`, `T…`), or cut
+    off at the console's edge (`open_end`: `Connect`)."""
+    words, whole = printed.split(), title.split()
+    if not words or len(words) > len(whole) or (len(words) < len(whole) and not open_end
+                                                and not words[-1].endswith("…")):
+        return False
+    for index, (word, full) in enumerate(zip(words, whole)):
+        last = index == len(words) - 1
+        if word != full and not (word.endswith("…") and full.startswith(word[:-1])) and \
+                not (last and open_end and full.startswith(word)):
+            return False
+    return True
