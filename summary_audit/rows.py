@@ -262,8 +262,8 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     every line of a long table goes through: the common line takes no call but its cutter's.)"""
     cut = layout.cut
     delimited = layout.delimited
-    wraps = printer.wraps_names
-    after_rules = layout.rows_after_rules
+    # (a box that rules its rows wraps any cell below its first line, its Param # too)
+    wraps = printer.wraps_names or layout.rows_after_rules
     open_role = layout.open_role
     rows: List[_RawRow] = []
     totals: List[Line] = []
@@ -289,14 +289,13 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             _add_whole_line(rows, line)
             continue
         cells = cut(text)
-        if open_role is not None and separated and cells is not None:
-            cells = _cropped_row_start(cells, open_role)
-        # (a row starts with its name and its Param #; below a row, unseparated, as its printer
-        # wraps; in a box that rules its rows, only after a rule)
-        if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
-                (separated if after_rules else separated or not wraps or _starts_row(rows)):
-            rows.append(_RawRow(line.number, line.number, cells,
-                                0 if delimited or "|" not in text else frame_depth(text), text))
+        # (a row starts with its name and its Param # — a cropped table's maybe past the edge;
+        # below a row, unseparated, as its printer wraps)
+        if cells is not None and cells[LAYER].strip() and (cells[PARAMS].strip() or open_role is not None) and \
+                (separated or not wraps or _starts_row(rows)):
+            if open_role is not None:
+                cells = _cropped_row_start(cells, open_role)
+            rows.append(_RawRow(line.number, line.number, cells, _frame_depth(text, delimited), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
             _continue_row(rows[-1], cells, line)
@@ -307,10 +306,15 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     return _Cut(rows, totals, gaps)
 
 
+def _frame_depth(text: str, delimited: bool) -> int:
+    """The nesting tf_keras' `|` frame around a row shows (0 in a delimited table)."""
+    return 0 if delimited or "|" not in text else frame_depth(text)
+
+
 def _cropped_row_start(cells: Tuple[str, ...], open_role: int) -> Tuple[str, ...]:
-    """A row of a table cropped at the console's edge, on the line after its rule: its open
-    cell maybe all past the edge (`…`: a count cut, links unknown)."""
-    if not cells[LAYER].strip() or cells[open_role].strip():
+    """A row of a table cropped at the console's edge: its open cell maybe all past the edge
+    (`…`: a count cut, links unknown)."""
+    if cells[open_role].strip():
         return cells
     return cells[:open_role] + ("…",) + cells[open_role + 1:]
 

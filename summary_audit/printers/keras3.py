@@ -38,14 +38,15 @@ class Keras3(Printer):
 
     def layout_for(self, table: TableLines) -> Layout:
         """Rows between rules where the body draws them; a cropped table's header ends without
-        its bar (`box_header`): its last column is open."""
+        its bar (`box_header`): its last column is open (its rows then told apart by the rules
+        alone)."""
         roles = tuple(role for role, _ in table.roles)
         ascii_box = ASCII_BODY_RULE in table.body
         ruled = ascii_box or not ROW_RULES.isdisjoint(table.body[:2000])
         closed = table.header.rstrip()[-1:] in "┃│|"
         cut = bars_cutter(table.roles) if closed else cropped_bars_cutter(table.roles)
         return Layout(roles, True, _nested_as_printed(cut) if ascii_box else cut, rows_after_rules=ruled,
-                      open_role=None if closed else ROLES.index(roles[-1]))
+                      open_role=None if closed or not ruled else ROLES.index(roles[-1]))
 
 
 def _nested_as_printed(cut: Cutter) -> Cutter:
