@@ -264,7 +264,7 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     delimited = layout.delimited
     # (a box that rules its rows wraps any cell below its first line, its Param # too)
     wraps = printer.wraps_names or layout.rows_after_rules
-    open_role = layout.open_role
+    open_roles = layout.open_roles
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
@@ -291,10 +291,10 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
         cells = cut(text)
         # (a row starts with its name and its Param # — a cropped table's maybe past the edge;
         # below a row, unseparated, as its printer wraps)
-        if cells is not None and cells[LAYER].strip() and (cells[PARAMS].strip() or open_role is not None) and \
+        if cells is not None and cells[LAYER].strip() and (cells[PARAMS].strip() or open_roles) and \
                 (separated or not wraps or _starts_row(rows)):
-            if open_role is not None:
-                cells = _cropped_row_start(cells, open_role)
+            if open_roles:
+                cells = _cropped_row_start(cells, open_roles)
             rows.append(_RawRow(line.number, line.number, cells, _frame_depth(text, delimited), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
@@ -311,12 +311,10 @@ def _frame_depth(text: str, delimited: bool) -> int:
     return 0 if delimited or "|" not in text else frame_depth(text)
 
 
-def _cropped_row_start(cells: Tuple[str, ...], open_role: int) -> Tuple[str, ...]:
-    """A row of a table cropped at the console's edge: its open cell maybe all past the edge
-    (`…`: a count cut, links unknown)."""
-    if cells[open_role].strip():
-        return cells
-    return cells[:open_role] + ("…",) + cells[open_role + 1:]
+def _cropped_row_start(cells: Tuple[str, ...], open_roles: Tuple[int, ...]) -> Tuple[str, ...]:
+    """A row of a table cropped at the console's edge: its cells at the edge and past it maybe
+    all lost (`…`: a count cut, links unknown)."""
+    return tuple(["…" if role in open_roles and not cell.strip() else cell for role, cell in enumerate(cells)])
 
 
 def _drop_trailing_prose(rows: List[_RawRow]) -> None:

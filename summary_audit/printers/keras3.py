@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence, Tuple
 
-from .base import LAYER, ROLES, Printer, TableLines, is_box_header
+from .base import DELIMITERS, LAYER, ROLES, Printer, TableLines, is_box_header
 from .layout import Cutter, Layout, bars_cutter, cropped_bars_cutter
 
 #: the horizontal strokes of rich's boxes (`━` the head's, `─` the body's) and the corners and
 #: junctions that join them into one rule (`┏━━┳━━┓`, `┡━━╇━━┩`, `├──┼──┤`, `└──┴──┘`).
 BOX_STROKES = "━─"
 BOX_JOINS = "┏┳┓┡╇┩├┼┤└┴┘┗┻┛╋┌┬┐"
+#: the columns a cropped table may have lost past the console's edge that its rows' reading
+#: needs to know were there: their cells are cut.
+MAYBE_LOST = ("Param #", "Connected to")
 #: what begins the rule rich draws between two rows.
 ROW_RULES = frozenset("├")
 #: the titles Keras 3 prints, in its order.
@@ -46,7 +49,16 @@ class Keras3(Printer):
         closed = table.header.rstrip()[-1:] in "┃│|"
         cut = bars_cutter(table.roles) if closed else cropped_bars_cutter(table.roles)
         return Layout(roles, True, _nested_as_printed(cut) if ascii_box else cut, rows_after_rules=ruled,
-                      open_role=None if closed or not ruled else ROLES.index(roles[-1]))
+                      open_roles=() if closed or not ruled else _open_roles(table))
+
+
+def _open_roles(table: TableLines) -> Tuple[int, ...]:
+    """The `ROLES` indices of a cropped table's columns at and past the console's edge (their
+    titles end in `…`, `box_header`)."""
+    header = table.header
+    open_at = next((index for index, (_, start) in enumerate(table.roles)
+                    if DELIMITERS.split(header[start:], 1)[0].rstrip().endswith("…")), len(table.roles) - 1)
+    return tuple(ROLES.index(role) for role, _ in table.roles[open_at:])
 
 
 def _nested_as_printed(cut: Cutter) -> Cutter:
@@ -104,8 +116,9 @@ def _header_cells(text: str, bar: str) -> List[str]:
 
 
 def _whole_titles(titles: List[str], cropped: bool) -> Optional[List[str]]:
-    """Each title as Keras 3 prints it whole (a cut one is the prefix of the next in `TITLES`);
-    a cropped table's lost Param # column named. None: not Keras 3's titles."""
+    """Each title as Keras 3 prints it whole (a cut one is the prefix of the next in `TITLES`).
+    A cropped table's open title, and the titles that may be lost past its edge, end in `…`
+    (`Keras3.layout_for` reads their cells as cut). None: not Keras 3's titles."""
     whole: List[str] = []
     at = 0
     for position, title in enumerate(titles):
@@ -115,10 +128,10 @@ def _whole_titles(titles: List[str], cropped: bool) -> Optional[List[str]]:
             if open_end and not title:
                 break  # (the crop left only the cell's first space)
             return None
-        whole.append(TITLES[found])
+        whole.append(TITLES[found] + ("…" if open_end else ""))
         at = found + 1
-    if cropped and "Param #" not in whole and whole[-1:] == ["Output Shape"]:
-        whole.append("Param #")  # (lost past the edge: the rows' counts are cut)
+    if cropped:  # (a count past the edge is cut; links past it leave the rows' inputs unknown)
+        whole.extend(title + "…" for title in MAYBE_LOST if TITLES.index(title) >= at)
     return whole
 
 

@@ -27,9 +27,10 @@ class Layout:
     #: a box drawing a rule between every two rows (Keras 3): a row starts after a rule, and a
     #: line right below a row continues it (rich wraps any cell, Param # too: `0` / `(unb…`).
     rows_after_rules: bool = False
-    #: the table was cropped at the console's edge: the `ROLES` index of its last, open, column
-    #: (None: not cropped). Its cell on a row's first line may be all past the edge (`…`).
-    open_role: Optional[int] = None
+    #: the table was cropped at the console's edge: the `ROLES` indices of its columns at and
+    #: past the edge (() : not cropped). Their cells on a row's first line may be all past it
+    #: (`…`: a count cut, links unknown).
+    open_roles: Tuple[int, ...] = ()
 
 
 def layout_of(table: TableLines) -> Layout:
