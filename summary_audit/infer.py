@@ -306,7 +306,7 @@ class _ShapeFlow:
         inbound = row.inbound
         if not inbound:
             return self._chained(index, row)
-        if inbound[-1].layer == LINKS_CUT:  # the links past a console's edge: inputs unknown
+        if any(ref.layer == LINKS_CUT for ref in inbound):  # links past a console's edge: inputs unknown
             return [()], ()
         if len(inbound) == 1:  # the commonest link: one layer named in full, one output
             name = inbound[0].layer

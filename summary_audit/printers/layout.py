@@ -117,7 +117,6 @@ def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
     a bar before it (the columns past it empty)."""
     names = [role for role, _ in roles]
     in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
-    links = names.index("connected") + 1 if "connected" in names else -1
 
     def cells(text: str) -> Optional[Tuple[str, ...]]:
         stripped = text.strip()
@@ -129,14 +128,24 @@ def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
         if stripped[-1] in "┃│|":
             del pieces[-1]
         elif pieces[-1].strip() and not text.endswith(" "):
-            # (more links may follow a cut one: ` …` stands for them)
-            pieces[-1] = pieces[-1].rstrip() + (" …" if len(pieces) == links else "…")
+            pieces[-1] = _cut_at_edge(names[len(pieces) - 1], pieces[-1].rstrip())
         if len(pieces) > len(names):
             return None
         pieces.extend([""] * (len(names) + 1 - len(pieces)))  # (past the edge, and a column the table lacks)
         return in_role_order(pieces)  # type: ignore[no-any-return]
 
     return cells
+
+
+def _cut_at_edge(role: str, piece: str) -> str:
+    """A cell the console's edge cut, marked as its printer marks a cut (`…`): a name or a count;
+    links get ` …` (more may follow). A type or shape closed by its bracket is whole; one left
+    open the grammar reads as cut already."""
+    if role == "connected":
+        return piece + " …"
+    if role == "params" or (role == "layer" and not piece.endswith(")")):
+        return piece + "…"
+    return piece
 
 
 def columns_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
