@@ -20,6 +20,17 @@ from summary_audit.layers.base import prefix_shape, same_shape
 from summary_audit.model import Row
 
 VARIANTS = sorted((FIXTURES / "variants").glob("*/*.txt"))
+#: each print as printed, and as pages keep it: trailing spaces stripped (a cropped cell then
+#: no longer shows the space that says it is whole, and must be read as cut).
+CASES = [(path, stripped) for path in VARIANTS for stripped in (False, True)]
+IDS = [f"{p.parent.name}/{p.stem}" + ("-stripped" if stripped else "") for p, stripped in CASES]
+
+
+def _text(path: Path, stripped: bool) -> bytes:
+    data = path.read_bytes()
+    if not stripped:
+        return data
+    return b"\n".join(line.rstrip(b" \r") for line in data.split(b"\n"))
 
 
 def _truth(path: Path) -> Dict[str, Any]:
@@ -69,10 +80,10 @@ def test_every_variant_is_there() -> None:
     assert {path.parent.name for path in VARIANTS} == {"keras3", "r-keras3"}
 
 
-@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_reads_as_the_live_model(path: Path) -> None:
+@pytest.mark.parametrize("path,stripped", CASES, ids=IDS)
+def test_reads_as_the_live_model(path: Path, stripped: bool) -> None:
     truth = _truth(path)
-    document = summary_audit.parse(path.read_bytes(), path.name)
+    document = summary_audit.parse(_text(path, stripped), path.name)
     [summary] = document.summaries
     assert summary.format == "keras3"
     assert [row.name for row in summary.rows if not row.name] == []
@@ -85,9 +96,9 @@ def test_reads_as_the_live_model(path: Path) -> None:
         truth["totals"]["total"], truth["totals"]["trainable"], truth["totals"]["non_trainable"])
 
 
-@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_no_false_alarm_and_cut_counts_say_so(path: Path) -> None:
-    [summary] = summary_audit.parse(path.read_bytes(), path.name).summaries
+@pytest.mark.parametrize("path,stripped", CASES, ids=IDS)
+def test_no_false_alarm_and_cut_counts_say_so(path: Path, stripped: bool) -> None:
+    [summary] = summary_audit.parse(_text(path, stripped), path.name).summaries
     audit = summary_audit.audit(summary)
     assert [(r.row.line, r.row.name, r.messages) for r in audit.rows if r.status == "mismatch"] == []
     assert audit.totals.status != "mismatch"
@@ -97,3 +108,28 @@ def test_no_false_alarm_and_cut_counts_say_so(path: Path) -> None:
             assert any("cut" in message for message in checked.messages), checked.messages
     bad = [f for f in summary.findings if f.severity == "error"]
     assert bad == []
+
+
+def _read(stem: str) -> "summary_audit.model.Summary":
+    path = FIXTURES / "variants" / f"{stem}.txt"
+    [summary] = summary_audit.parse(path.read_bytes(), path.name).summaries
+    return summary
+
+
+def test_the_variants_hold_each_kind() -> None:
+    """The kinds the tests above must read are in the prints (they cannot pass by reading none)."""
+    cropped = _read("keras3/big_dense__pipe_ll85")  # `│      2,722,` at the edge
+    assert [(row.params, row.params_note) for row in cropped.rows] == [(None, "cut"), (None, "cut")]
+    narrow = _read("keras3/big_dense__c40")  # Keras 3's own `2,72…`
+    assert [row.params_note for row in narrow.rows] == ["cut", "cut"]
+    links_lost = _read("keras3/merge_zoo__pipe_ll108")  # Connected to all past the edge
+    assert all(row.params is not None for row in links_lost.rows)
+    assert "connected" in links_lost.columns
+    unbuilt = _read("keras3/unbuilt__c40")  # `0` / `(unb…` wrapped in the Param # cell
+    assert [(row.params, row.params_note) for row in unbuilt.rows] == [(0, "unbuilt"), (0, "unbuilt")]
+    [backbone, split, _] = _read("keras3/hub_like__c60").rows  # a dict, its first key cut
+    assert backbone.output_shape == ((1, 12, 6), (1, 12, 3)) and split.output_shape == ((1, 12, 2), (1, 12, 4))
+    knitr = _read("r-keras3/nested_functional__knitr80_nested")  # `+---+` box, `>` nesting, `## `
+    assert knitr.format == "keras3" and [row.depth for row in knitr.rows].count(1) == 4
+    question_marks = _read("r-keras3/merge_zoo__cp1252_100")
+    assert question_marks.format == "keras3" and max(row.depth for row in question_marks.rows) == 1
