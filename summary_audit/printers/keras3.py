@@ -85,7 +85,9 @@ def box_header(texts: Sequence[str]) -> Optional[Tuple[int, int, str]]:
         top = text.lstrip()
         for start, corner, bar, under in HEADER_BOXES:
             if top.startswith(start) and index + 1 < len(texts) and texts[index + 1].lstrip().startswith(bar):
-                return _joined_header(texts, index, top.rstrip().endswith(corner), bar, under)
+                found = _joined_header(texts, index, top.rstrip().endswith(corner), bar, under)
+                if found is not None:
+                    return found
     return None
 
 
