@@ -16,12 +16,12 @@ from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
-from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
+from .model import Code, Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
-from .printers.keras3 import HEADER_SEARCH, box_header
+from .printers.keras3 import HEADER_SEARCH, box_header, cropped_note
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
@@ -174,6 +174,8 @@ def _read_table(header: Line, body: Sequence[Line], findings: List[Finding]) -> 
     lines = table_lines(header.text, joined_texts(body), header.collapsed)
     printer = for_lines(lines)
     layout = printer.layout_for(lines)
+    if layout.open_roles:
+        findings.append(Finding("warning", header.number, Code.TABLE_CROPPED, cropped_note(layout)))
     cut = _cut_rows(body, header.collapsed, layout, printer, findings)
     wrapped = _has_wrapped_cells(cut.rows)
     rows = tuple(_read_rows(cut.rows, printer, findings))

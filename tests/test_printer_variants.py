@@ -125,6 +125,9 @@ def test_the_variants_hold_each_kind() -> None:
     links_lost = _read("keras3/merge_zoo__pipe_ll108")  # Connected to all past the edge
     assert all(row.params is not None for row in links_lost.rows)
     assert "connected" in links_lost.columns
+    said = [f.message for f in links_lost.findings if f.code == "table-cropped"]
+    assert len(said) == 1 and "Connected to" in said[0] and "Param #" not in said[0]
+    assert not [f for f in _read("keras3/conv_zoo__w130").findings if f.code == "table-cropped"]
     unbuilt = _read("keras3/unbuilt__c40")  # `0` / `(unb…` wrapped in the Param # cell
     assert [(row.params, row.params_note) for row in unbuilt.rows] == [(0, "unbuilt"), (0, "unbuilt")]
     [backbone, split, _] = _read("keras3/hub_like__c60").rows  # a dict, its first key cut

@@ -52,6 +52,14 @@ class Keras3(Printer):
                       open_roles=() if closed or not ruled else _open_roles(table))
 
 
+def cropped_note(layout: Layout) -> str:
+    """What a table cropped at the console's edge lost, said once for the table."""
+    titles = dict(zip(("layer", "shape", "params", "connected", "trainable"), TITLES))
+    lost = ", ".join(titles[ROLES[role]] for role in layout.open_roles)
+    return (f"the table is wider than the console that printed it, cut at its edge: {lost} there and past it "
+            "read as cut (counts not compared, links unknown)")
+
+
 def _open_roles(table: TableLines) -> Tuple[int, ...]:
     """The `ROLES` indices of a cropped table's columns at and past the console's edge (their
     titles end in `…`, `box_header`)."""
@@ -111,8 +119,9 @@ def _joined_header(texts: Sequence[str], top: int, closed: bool, bar: str,
 
 
 def _header_cells(text: str, bar: str) -> List[str]:
-    pieces = text.strip().split(bar)[1:]
-    if pieces and not pieces[-1].strip() and text.rstrip().endswith(bar):
+    """A header line's cells; a line cropped right after a bar keeps the blank cell it opened."""
+    pieces = text.lstrip().split(bar)[1:]
+    if pieces and not pieces[-1] and text.endswith(bar):
         del pieces[-1]
     return pieces
 
