@@ -215,6 +215,7 @@ class Code(str, Enum):
     INCOMPLETE_TABLE = "incomplete-table"
     NO_HEADER = "no-header"
     ROWS_ELIDED = "rows-elided"
+    TABLE_CROPPED = "table-cropped"
     TEXT_IGNORED = "text-ignored"
     # checking the rows
     PARAM_MISMATCH = "param-mismatch"

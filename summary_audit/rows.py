@@ -20,11 +20,12 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
 from .shapes import one_output
-from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
+from .model import Code, Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
+from .printers.keras3 import HEADER_SEARCH, box_header, cropped_note
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
@@ -110,7 +111,7 @@ def _nothing_found(text: str) -> ReadError:
 def parse_block(block: Block) -> Summary:
     if block.headerless:
         return _parse_headerless(block)
-    lines = list(block.lines)
+    lines = _one_header_line(list(block.lines))
     header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and header_roles(line.text)), None)
     if header_index is None:
         first = lines[0]
@@ -126,6 +127,16 @@ def parse_block(block: Block) -> Summary:
     return Summary(model_name=_model_name(lines[:header_index]), format=table.printer.format,
                    start_line=lines[0].number, end_line=lines[-1].number, rows=table.rows, totals=table.totals,
                    findings=tuple(findings), origin=block.origin, columns=table.columns, gaps=table.gaps)
+
+
+def _one_header_line(lines: List[Line]) -> List[Line]:
+    """A box header rich wrapped, cut or cropped (`printers.box_header`), as one line."""
+    found = box_header([line.text for line in lines[:HEADER_SEARCH]])
+    if found is None:
+        return lines
+    first, last, text = found
+    lines[first:last + 1] = [lines[first]._replace(text=text)]
+    return lines
 
 
 def _parse_headerless(block: Block) -> Summary:
@@ -167,6 +178,8 @@ def _read_table(header: Line, body: Sequence[Line], findings: List[Finding]) -> 
     lines = table_lines(header.text, joined_texts(body), header.collapsed)
     printer = for_lines(lines)
     layout = printer.layout_for(lines)
+    if layout.open_roles:
+        findings.append(Finding("warning", header.number, Code.TABLE_CROPPED, cropped_note(layout)))
     cut = _cut_rows(body, header.collapsed, layout, printer, findings)
     wrapped = _has_wrapped_cells(cut.rows)
     rows = tuple(_read_rows(cut.rows, printer, findings))
@@ -263,7 +276,9 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     every line of a long table goes through: the common line takes no call but its cutter's.)"""
     cut = layout.cut
     delimited = layout.delimited
-    wraps = printer.wraps_names
+    # (a box that rules its rows wraps any cell below its first line, its Param # too)
+    wraps = printer.wraps_names or layout.rows_after_rules
+    open_roles = layout.open_roles
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
@@ -284,11 +299,13 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             _add_whole_line(rows, line)
             continue
         cells = cut(text)
-        # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
-        if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
+        # (a row starts with its name and its Param # — a cropped table's maybe past the edge;
+        # below a row, unseparated, as its printer wraps)
+        if cells is not None and cells[LAYER].strip() and (cells[PARAMS].strip() or open_roles) and \
                 (separated or not wraps or _starts_row(rows)):
-            rows.append(_RawRow(line.number, line.number, cells,
-                                0 if delimited or "|" not in text else frame_depth(text), text))
+            if open_roles:
+                cells = _cropped_row_start(cells, open_roles)
+            rows.append(_RawRow(line.number, line.number, cells, _frame_depth(text, delimited), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
             _continue_row(rows[-1], cells, line)
@@ -296,6 +313,17 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text, foreign=True))
     _drop_trailing_prose(rows, totals)
     return _Cut(rows, totals, gaps)
+
+
+def _frame_depth(text: str, delimited: bool) -> int:
+    """The nesting tf_keras' `|` frame around a row shows (0 in a delimited table)."""
+    return 0 if delimited or "|" not in text else frame_depth(text)
+
+
+def _cropped_row_start(cells: Tuple[str, ...], open_roles: Tuple[int, ...]) -> Tuple[str, ...]:
+    """A row of a table cropped at the console's edge: its cells at the edge and past it maybe
+    all lost (`…`: a count cut, links unknown)."""
+    return tuple(["…" if role in open_roles and not cell.strip() else cell for role, cell in enumerate(cells)])
 
 
 def _drop_trailing_prose(rows: List[_RawRow], totals: Sequence[Line]) -> None:

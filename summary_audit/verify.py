@@ -64,6 +64,8 @@ _NEW_ROW_AUDIT = partial(tuple.__new__, RowAudit)
 
 def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
     best = result.best
+    if row.params is None and row.params_note == "cut":
+        return _cut_count_audit(row, result, findings)
     if best is None and result.problem:
         findings.append(Finding("error", row.line, Code.SHAPE_MISMATCH, f"{row.name}: {result.problem}"))
         return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,),
@@ -96,6 +98,20 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
                     trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
                     layer_class=result.layer_class,
                     also_fits=tuple(MappingProxyType(dict(c.config)) for c in close) if result.exact else ())
+
+
+def _cut_count_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
+    """A Param # the printer cut (`2,72…`, or lost past the console's edge): nothing to compare,
+    whatever the shapes say it should be — unverified, with what they say."""
+    best = result.best
+    reason = "Param # cut by the printer: not compared"
+    if best is not None and best.params is not None and result.exact:
+        reason += f" (the shapes give {best.params:,})"
+    findings.append(Finding("info", row.line, Code.UNVERIFIED_ROW, f"{row.name}: {reason}"))
+    return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes,
+                    expected_params=best.params if best is not None else None,
+                    expected_shape=best.output_shape if best is not None else None, messages=(reason,),
+                    layer_class=result.layer_class)
 
 
 def _close_alternatives(result: RowInference) -> List[Candidate]:
@@ -147,10 +163,11 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
 def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings: List[Finding]
                           ) -> Tuple[RowAudit, ...]:
     """Every layer a `Connected to` cell names must be a row of the table: a reference to no
-    row is a wrong cell. Asked only of tables read whole (no row left out or unread) whose
+    row is a wrong cell. Asked only of tables read whole (no row left out or unread, no cell
+    cropped at a console's edge, where a name loses its end unmarked) whose
     printer prints every layer it names, and whose graph starts at input rows (Keras 1's merged
     Sequential branches print none, and name layers they never print); never of the first row."""
-    if summary.gaps or any(f.severity == "error" for f in summary.findings) or \
+    if summary.gaps or any(f.severity == "error" or f.code == Code.TABLE_CROPPED for f in summary.findings) or \
             not by_format(summary.format).names_every_source or not any(r.inbound for r in summary.rows) or \
             not any(map(REGISTRY.is_input_row, summary.rows)):
         return rows

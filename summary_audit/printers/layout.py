@@ -24,6 +24,13 @@ class Layout:
     roles: Tuple[str, ...]
     delimited: bool
     cut: Cutter
+    #: a box drawing a rule between every two rows (Keras 3): a row starts after a rule, and a
+    #: line right below a row continues it (rich wraps any cell, Param # too: `0` / `(unb…`).
+    rows_after_rules: bool = False
+    #: the table was cropped at the console's edge: the `ROLES` indices of its columns at and
+    #: past the edge (() : not cropped). Their cells on a row's first line may be all past it
+    #: (`…`: a count cut, links unknown).
+    open_roles: Tuple[int, ...] = ()
 
 
 def layout_of(table: TableLines) -> Layout:
@@ -102,6 +109,43 @@ def bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
         return in_role_order(pieces)  # type: ignore[no-any-return]
 
     return cells
+
+
+def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
+    """`bars_cutter` for a box cropped at the console's edge: a line stops inside its last
+    visible column (that cell marked cut, `…`, unless its padding space shows it whole) or at
+    a bar before it (the columns past it empty)."""
+    names = [role for role, _ in roles]
+    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+
+    def cells(text: str) -> Optional[Tuple[str, ...]]:
+        stripped = text.strip()
+        pieces = DELIMITERS.split(stripped)
+        if pieces and not pieces[0].strip():
+            del pieces[0]
+        if not pieces or len(pieces) > len(names) + 1:
+            return None
+        if stripped[-1] in "┃│|":
+            del pieces[-1]
+        elif pieces[-1].strip() and not text.endswith(" "):
+            pieces[-1] = _cut_at_edge(names[len(pieces) - 1], pieces[-1].rstrip())
+        if len(pieces) > len(names):
+            return None
+        pieces.extend([""] * (len(names) + 1 - len(pieces)))  # (past the edge, and a column the table lacks)
+        return in_role_order(pieces)  # type: ignore[no-any-return]
+
+    return cells
+
+
+def _cut_at_edge(role: str, piece: str) -> str:
+    """A cell the console's edge cut, marked as its printer marks a cut (`…`): a name or a count;
+    links get ` …` (more may follow). A type or shape closed by its bracket is whole; one left
+    open the grammar reads as cut already."""
+    if role == "connected":
+        return piece + " …"
+    if role == "params" or (role == "layer" and not piece.endswith(")")):
+        return piece + "…"
+    return piece
 
 
 def columns_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
