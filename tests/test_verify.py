@@ -289,3 +289,15 @@ def test_a_dense_width_typo_blames_that_dense_only() -> None:
 def test_a_pooled_size_typo_blames_the_pooling_row_only() -> None:
     audit = _seed000_shape("(None, 36, 36, 64)", "(None, 63, 36, 64)")
     assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["max_pooling2d_10"]
+
+
+def test_rows_left_out_leave_the_totals_unverified_not_expected_otherwise() -> None:
+    """A paste that elides rows with `...`: the rows shown need not add up, so the totals are
+    neither wrong nor 'expected' to be the shown rows' sum — they cannot be checked."""
+    lines = SEED000.splitlines()
+    first = next(i for i, l in enumerate(lines) if l.startswith("conv2d_11"))
+    last = next(i for i, l in enumerate(lines) if l.startswith("flatten_3"))
+    audit = audit_of("\n".join(lines[:first] + ["..."] + lines[last:]))
+    assert audit.totals.status == "unverified" and audit.totals.expected_total is None
+    assert not [f for f in audit.findings if f.severity == "error"]
+    assert all(r.status != "mismatch" for r in audit.rows)
