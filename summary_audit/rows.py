@@ -16,11 +16,12 @@ from .errors import SummaryAuditError
 from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, TotalsLine,
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
-from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
+from .model import CellRepair, Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
-from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
+from .printers import DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
+from .text.cells import nearest_type, repair_cells
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
@@ -107,7 +108,8 @@ def parse_block(block: Block) -> Summary:
     if block.headerless:
         return _parse_headerless(block)
     lines = list(block.lines)
-    header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and header_roles(line.text)), None)
+    header_index = next((i for i, line in enumerate(lines) if ("ayer" in line.text or "AYER" in line.text)
+                         and header_roles(line.text)), None)
     if header_index is None:
         first = lines[0]
         raise SummaryAuditError("a table header without the columns 'Layer (type)' ... 'Param #': "
@@ -165,7 +167,7 @@ def _read_table(header: Line, body: Sequence[Line], findings: List[Finding]) -> 
     layout = printer.layout_for(lines)
     cut = _cut_rows(body, header.collapsed, layout, printer, findings)
     wrapped = _has_wrapped_cells(cut.rows)
-    rows = tuple(_read_rows(cut.rows, printer, findings))
+    rows = tuple(_known_types(_read_rows(cut.rows, printer, findings), findings))
     totals = _read_totals(cut.totals, findings)
     return _Table(for_rows(printer, TableRows(lines, rows, wrapped)), layout.roles, rows, totals, tuple(cut.gaps))
 
@@ -414,6 +416,9 @@ def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[R
             stream = _try_stream(raw)
             if stream is not None:
                 return stream
+            repaired = _repaired_row(raw, printer, findings)
+            if repaired is not None:
+                return [repaired]
             findings.append(Finding("error", raw.line, "bad-row", f"column {error.column + 1}: {error}"))
             return []
     stream = _try_stream(raw)
@@ -430,6 +435,44 @@ def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[R
         findings.append(Finding("error", raw.line, "bad-row",
                                 f"column {error.column + 1}: cannot read as a layer row: {error}"))
     return []
+
+
+def _repaired_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Optional[Row]:
+    """A row the grammar refused as printed, read through the cell repairs (`text.cells`: an
+    OCR'd screenshot's `(None，16)`, `2S6`, `Nome`), if it then reads; what was repaired is
+    kept on the row and said in a finding. None when no repair makes it read."""
+    cells, applied = repair_cells(raw.joined_cells(printer.joiner), ROLES)
+    if not applied:
+        return None
+    fixed = _RawRow(raw.line, raw.end_line, cells, raw.depth, raw.text)
+    try:
+        row = _row_from_cells(fixed, printer, findings)
+    except CellError:
+        return None
+    repairs = tuple(CellRepair(a.kind, raw.line, a.role, a.before, a.after) for a in applied)
+    _note_repairs(row.name, raw.line, repairs, findings)
+    return row._replace(repairs=repairs)
+
+
+def _note_repairs(name: str, line: int, repairs: Sequence[CellRepair], findings: List[Finding]) -> None:
+    said = "; ".join(f"{r.role} {r.before!r} read as {r.after!r} ({r.kind})" for r in repairs)
+    findings.append(Finding("info", line, "repaired-cell", f"{name}: {said}"))
+
+
+def _known_types(rows: Sequence[Row], findings: List[Finding]) -> List[Row]:
+    """Rows whose printed type the registry does not know, read as the one class it is a
+    letter or two off (`LSTH` → `LSTM`), the repair kept on the row; other rows as they are."""
+    out = list(rows)
+    for index, row in enumerate(rows):
+        if row.class_candidates or not row.type or row.truncated:
+            continue
+        nearest = nearest_type(row.type, tuple(REGISTRY.class_names()))
+        if nearest is None:
+            continue
+        repair = CellRepair("type-misread", row.line, "layer", row.type, nearest)
+        _note_repairs(row.name, row.line, (repair,), findings)
+        out[index] = row._replace(layer_class=nearest, class_candidates=(nearest,), repairs=row.repairs + (repair,))
+    return out
 
 
 def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
@@ -475,7 +518,7 @@ def _row_from_cells(raw: _RawRow, printer: Printer, findings: List[Finding]) -> 
     name = name or ""
     printed, layer_class, output_shape, params, trainable, candidates, note, shape_cut = reading
     return _NEW_ROW((raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
-                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut))
+                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut, ()))
 
 
 #: `Row(...)` from a tuple of all its fields, made in C (a long table makes one a row).

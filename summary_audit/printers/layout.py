@@ -6,11 +6,14 @@ reading a long table: the common line is cut by slices checked in C.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+from ..memo import cached
 from .base import COLUMN_TITLES, DELIMITERS, ROLES, TableLines
+from .titles import TitleRepair, read_titles
 
 #: a table's line → its cells in `ROLES` order (None: not cut into this table's columns).
 Cutter = Callable[[str], Optional[Tuple[str, ...]]]
@@ -34,18 +37,52 @@ def layout_of(table: TableLines) -> Layout:
 
 
 def header_roles(header: str) -> Tuple[Tuple[str, int], ...]:
-    """(role, start column) for each column the header names, left to right."""
+    """(role, start column) for each column the header names, left to right: its titles as
+    printed, or else as `titles.read_titles` reads them (misread titles, index columns)."""
+    return header_reading(header)[0]
+
+
+def title_repairs(header: str) -> Tuple[TitleRepair, ...]:
+    """The titles `header_roles` read other than as printed (none when it read them as printed)."""
+    return header_reading(header)[1]
+
+
+@cached(maxsize=4096)
+def header_reading(header: str) -> Tuple[Tuple[Tuple[str, int], ...], Tuple[TitleRepair, ...]]:
+    """`header_roles` and `title_repairs` of a header: the printed titles when they cover
+    the line's words (or when the tolerant reading cuts the same columns), else the tolerant
+    reading, else what the printed titles found (maybe nothing)."""
+    strict, covered = _strict_roles(header)
+    if strict and covered:
+        return strict, ()
+    tolerant = read_titles(header)
+    if tolerant is None or tolerant.roles == strict:
+        return strict, ()  # (words left over that cut no column: the printed reading stands)
+    return tolerant.roles, tolerant.repairs
+
+
+def _strict_roles(header: str) -> Tuple[Tuple[Tuple[str, int], ...], bool]:
+    """The titles as printed (`COLUMN_TITLES`), and whether they cover every word of the line."""
     text = header
     found: List[Tuple[str, int]] = []
     position = 0
+    left = []
     for role, pattern in COLUMN_TITLES:
         match = pattern.search(text, position)
         if match is None:
             continue
         found.append((role, match.start()))
+        left.append(text[position:match.start()])
         position = match.end()
+    left.append(text[position:])
     roles = [role for role, _ in found]
-    return tuple(found) if roles[:1] == ["layer"] and "params" in roles else ()
+    if roles[:1] != ["layer"] or "params" not in roles:
+        return (), False
+    return tuple(found), not any(map(_WORDY.search, left))
+
+
+#: what makes text between titles a word: a header's leftovers are spaces, bars, `…`.
+_WORDY = re.compile(r"[^\W_]")
 
 
 def is_delimited(header: str, collapsed: bool = False) -> bool:
