@@ -210,6 +210,8 @@ class Totals:
     sizes: Mapping[str, float] = field(default_factory=dict)
     #: 1-based input line of each totals line, keyed like the counts.
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: the counts (keyed like them) whose lines were read through repairs (an OCR'd `8（o.oo B)`).
+    repaired: Tuple[str, ...] = ()
 
 
 class Code(str, Enum):

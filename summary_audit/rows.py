@@ -21,7 +21,7 @@ from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Bl
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
-from .text.cells import nearest_type, repair_cells
+from .text.cells import nearest_type, repair_cells, repair_totals
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
@@ -123,7 +123,16 @@ def parse_block(block: Block) -> Summary:
         _table_cut_off(table.rows, findings, lines[-1].number)
     return Summary(model_name=_model_name(lines[:header_index]), format=table.printer.format,
                    start_line=lines[0].number, end_line=lines[-1].number, rows=table.rows, totals=table.totals,
-                   findings=tuple(findings), origin=block.origin, columns=table.columns, gaps=table.gaps)
+                   findings=tuple(findings), origin=block.origin, columns=table.columns,
+                   gaps=_with_unread_rows(table.gaps, findings))
+
+
+def _with_unread_rows(gaps: Tuple[int, ...], findings: Sequence[Finding]) -> Tuple[int, ...]:
+    """Where rows were left out: the paste's `...`, and every line that held a row the table
+    could not read (its row is missing: no chain of shapes runs across it, and the rows shown
+    need not add up to the totals)."""
+    unread = [f.line for f in findings if f.code == "bad-row" and f.severity == "error" and f.line is not None]
+    return tuple(sorted(set(gaps).union(unread))) if unread else gaps
 
 
 def _parse_headerless(block: Block) -> Summary:
@@ -279,8 +288,8 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             continue
         cells = cut(text)
         # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
-        if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
-                (separated or not wraps or _starts_row(rows)):
+        if cells is not None and (cells[PARAMS].strip() and cells[LAYER].strip() or _count_lost(cells)) and \
+                (separated or not wraps or _starts_row(rows) or _opens_own_row(cells)):
             rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else frame_depth(text), text))
             separated = False
@@ -291,6 +300,30 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     if not totals:
         _drop_trailing_prose(rows)
     return _Cut(rows, totals, gaps)
+
+
+#: a whole layer cell, `name (Type)`, and a whole shape cell: what a row whose count an OCR
+#: engine lost still holds (`block2_pool (MaxPooling2D)   (None,8,8, 128)`).
+WHOLE_LAYER_CELL = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]\w*[)）]\s*")
+WHOLE_SHAPE_CELL = re.compile(r"\s*[(（\[].*[)）\]]\s*")
+
+
+def _count_lost(cells: Tuple[str, ...]) -> bool:
+    """A line with a whole `name (Type)` and a whole shape but no count: a row whose count
+    was lost (read with the count unknown), not a piece of the row above."""
+    return not cells[PARAMS].strip() and WHOLE_LAYER_CELL.fullmatch(cells[LAYER]) is not None and \
+        WHOLE_SHAPE_CELL.fullmatch(cells[SHAPE]) is not None
+
+
+#: a layer cell's start that opens a type after a name: `conv_dw_1_bn (BatchNormali`.
+OPENS_TYPE = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]")
+
+
+def _opens_own_row(cells: Tuple[str, ...]) -> bool:
+    """Below a row whose type was left open, a line with a name opening its own type and a
+    whole shape starts a row of its own (an OCR'd tf_keras table: the closing `)` of the row
+    above lost); what tf_keras wraps there is the rest of a type (`nv2D)`), no name before it."""
+    return OPENS_TYPE.match(cells[LAYER]) is not None and WHOLE_SHAPE_CELL.fullmatch(cells[SHAPE]) is not None
 
 
 def _drop_trailing_prose(rows: List[_RawRow]) -> None:
@@ -442,16 +475,54 @@ def _repaired_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Op
     OCR'd screenshot's `(None，16)`, `2S6`, `Nome`), if it then reads; what was repaired is
     kept on the row and said in a finding. None when no repair makes it read."""
     cells, applied = repair_cells(raw.joined_cells(printer.joiner), ROLES)
-    if not applied:
+    repairs = tuple(CellRepair(a.kind, raw.line, a.role, a.before, a.after) for a in applied)
+    row = _read_cells(raw, cells, printer, findings) if applied else None
+    if row is None:
+        row = _row_unread_cell(raw, cells, printer, findings)
+    if row is None:
         return None
-    fixed = _RawRow(raw.line, raw.end_line, cells, raw.depth, raw.text)
+    repairs += row.repairs
+    if repairs:
+        _note_repairs(row.name, raw.line, repairs, findings)
+    return row._replace(repairs=repairs)
+
+
+def _read_cells(raw: _RawRow, cells: Tuple[str, ...], printer: Printer, findings: List[Finding]) -> Optional[Row]:
     try:
-        row = _row_from_cells(fixed, printer, findings)
+        return _row_from_cells(_RawRow(raw.line, raw.end_line, cells, raw.depth, raw.text), printer, findings)
     except CellError:
         return None
-    repairs = tuple(CellRepair(a.kind, raw.line, a.role, a.before, a.after) for a in applied)
-    _note_repairs(row.name, raw.line, repairs, findings)
-    return row._replace(repairs=repairs)
+
+
+def _row_unread_cell(raw: _RawRow, cells: Tuple[str, ...], printer: Printer, findings: List[Finding]
+                     ) -> Optional[Row]:
+    """A row whose name and type read but whose count or shape does not (an OCR engine lost
+    it or garbled it past repair): kept, that value unknown, the cell reported. The count is
+    read as 0 to go through the one reader, then made unknown."""
+    if not cells[LAYER].strip() or not (cells[SHAPE].strip() or cells[PARAMS].strip()):
+        return None
+    for role, stand_in in ((PARAMS, "0"), (SHAPE, "")):
+        tried = cells[:role] + (stand_in,) + cells[role + 1:]
+        row = _read_cells(raw, tried, printer, findings)
+        if row is None:
+            continue
+        printed = cells[role].strip()
+        if role == PARAMS and _weightless(row):
+            return row._replace(repairs=(CellRepair("count-lost", raw.line, "params", printed, "0"),))
+        title = "Param #" if role == PARAMS else "output shape"
+        column = raw.text.find(printed) + 1 if printed and printed in raw.text else None
+        where = f"column {column}: " if column else ""
+        findings.append(Finding("warning", raw.line, "unread-cell", f"{where}{row.name}: {title} not read "
+                                f"({printed!r}): the row is kept with it unknown", column))
+        return row._replace(params=None, params_note="unread") if role == PARAMS else row
+    return None
+
+
+def _weightless(row: Row) -> bool:
+    """A row of a class that never has weights (`Flatten`, `MaxPooling2D`, `Merge`): its lost
+    count can only be 0, the one its formula gives."""
+    specs = [REGISTRY.get(name) for name in row.class_candidates]
+    return bool(specs) and all(spec is not None and not spec.has_weights and not spec.is_container for spec in specs)
 
 
 def _note_repairs(name: str, line: int, repairs: Sequence[CellRepair], findings: List[Finding]) -> None:
@@ -464,9 +535,9 @@ def _known_types(rows: Sequence[Row], findings: List[Finding]) -> List[Row]:
     letter or two off (`LSTH` → `LSTM`), the repair kept on the row; other rows as they are."""
     out = list(rows)
     for index, row in enumerate(rows):
-        if row.class_candidates or not row.type or row.truncated:
+        if row.class_candidates or not row.type:
             continue
-        nearest = nearest_type(row.type, tuple(REGISTRY.class_names()))
+        nearest = nearest_type(row.type, tuple(REGISTRY.class_names()), row.truncated)
         if nearest is None:
             continue
         repair = CellRepair("type-misread", row.line, "layer", row.type, nearest)
@@ -510,15 +581,16 @@ def _row_from_cells(raw: _RawRow, printer: Printer, findings: List[Finding]) -> 
         _READINGS[key] = reading
     connected = connected.strip()
     inbound: Tuple[Inbound, ...] = ()
+    repairs: Tuple[CellRepair, ...] = ()
     if connected:
         try:
             inbound = read_connected_cell(connected)
         except CellError as error:
-            _bad_connected(error, raw.line, findings)
+            inbound, repairs = _repaired_links(connected, raw.line, error, findings)
     name = name or ""
     printed, layer_class, output_shape, params, trainable, candidates, note, shape_cut = reading
     return _NEW_ROW((raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
-                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut, ()))
+                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut, repairs))
 
 
 #: `Row(...)` from a tuple of all its fields, made in C (a long table makes one a row).
@@ -558,6 +630,22 @@ def _one_shape(shape: OutputShape) -> OutputShape:
 NO_SHAPE = ShapeCell(shape=None, cut=False)
 
 
+def _repaired_links(connected: str, line: int, error: CellError, findings: List[Finding]
+                    ) -> Tuple[Tuple[Inbound, ...], Tuple[CellRepair, ...]]:
+    """A `Connected to` cell that does not read as printed, read through the cell repairs
+    (`features[0] [0]`, `dense_1[o][o]`), or else reported and left without links."""
+    (fixed,), applied = repair_cells((connected,), ("connected",))
+    if applied:
+        try:
+            inbound = read_connected_cell(fixed.strip())
+        except CellError:
+            pass
+        else:
+            return inbound, tuple(CellRepair(a.kind, line, a.role, a.before, a.after) for a in applied)
+    _bad_connected(error, line, findings)
+    return (), ()
+
+
 def _bad_connected(error: CellError, line: int, findings: List[Finding]) -> None:
     """A `Connected to` cell a printer or a paste garbled costs the links, not the row (its
     count and shape still check, and still add up)."""
@@ -587,13 +675,18 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
 # ---- totals ---------------------------------------------------------------------------------------
 
 
-def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
+def _totals_line(line: Line, findings: List[Finding], repaired: List[str]) -> Optional[TotalsLine]:
     """A totals line; prose glued after it (a paste collapsed onto one line) is set aside
-    with a note rather than costing the count."""
+    with a note rather than costing the count. The kind of a line read through repairs is
+    added to `repaired`."""
     text = line.text.strip()
     try:
         return parse_cell("totals_line", text)
     except CellError as error:
+        fixed = _repaired_totals_line(text, line.number, findings)
+        if fixed is not None:
+            repaired.append(fixed.kind)
+            return fixed
         head, tail = text[:error.column].rstrip(), text[error.column:]
         try:
             parsed: Optional[TotalsLine] = parse_cell("totals_line", head) if tail[:1].isalpha() else None
@@ -607,6 +700,21 @@ def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
             return None
         findings.append(Finding("info", line.number, "text-ignored", f"text after the totals line ignored: {tail!r}"))
         return parsed
+
+
+def _repaired_totals_line(text: str, number: int, findings: List[Finding]) -> Optional[TotalsLine]:
+    """A totals line that does not read as printed, read through the totals repairs (an OCR'd
+    `Non-trainable params:8（o.oo B)`), the repair said in a finding; None if it still does not read."""
+    fixed, applied = repair_totals(text)
+    if not applied:
+        return None
+    try:
+        parsed: TotalsLine = parse_cell("totals_line", fixed)
+    except CellError:
+        return None
+    said = "; ".join(f"{a.before!r} read as {a.after!r} ({a.kind})" for a in applied)
+    findings.append(Finding("info", number, "repaired-cell", f"totals line: {said}"))
+    return parsed
 
 
 def _one_count_each(line: Line) -> List[Line]:
@@ -624,8 +732,9 @@ def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Tot
     counts: Dict[str, int] = {}
     sizes: Dict[str, float] = {}
     where: Dict[str, int] = {}
+    repaired: List[str] = []
     for line in (piece for whole in lines for piece in _one_count_each(whole)):
-        parsed = _totals_line(line, findings)
+        parsed = _totals_line(line, findings, repaired)
         if parsed is None:
             continue
         counts[parsed.kind] = parsed.count
@@ -636,4 +745,4 @@ def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Tot
         return None
     return Totals(total=counts.get("total"), trainable=counts.get("trainable"),
                   non_trainable=counts.get("non_trainable"), optimizer=counts.get("optimizer"),
-                  sizes=sizes, lines=where)
+                  sizes=sizes, lines=where, repaired=tuple(repaired))

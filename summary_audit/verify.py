@@ -21,6 +21,8 @@ def audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
     rows = _row_audits(summary.rows, inference.rows, findings)
+    if any(row.repairs for row in summary.rows):
+        rows = _trust_repairs_that_fit(rows, findings)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -78,9 +80,12 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
     messages: List[str] = []
     if best.note:
         messages.append(best.note)
-    if result.exact:
+    if result.exact and row.params_note == "unread":
+        messages.insert(0, "Param # not read: only the shape checked")
+        status: Status = "unverified"
+    elif result.exact:
         messages.extend(_alternatives(result))
-        status: Status = "ok"
+        status = "ok"
     else:
         status = "mismatch"
         messages.extend(_mismatch_messages(row, result, findings))
@@ -132,6 +137,38 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
     return messages
 
 
+def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding]) -> Tuple[RowAudit, ...]:
+    """A row read through repairs (an OCR'd `2S6` read as `256`) is believed only where it
+    fits its formulas: one that does not is unverified, never a mismatch — and so is a row
+    that does not fit an input read from such a row (the repair, not the table, may be wrong)."""
+    repaired = {audit.row.line for audit in rows if audit.row.repairs}
+    names = {audit.row.name for audit in rows if audit.row.repairs}
+    out: List[RowAudit] = []
+    dropped: List[int] = []
+    for index, audit in enumerate(rows):
+        row = audit.row
+        fed = any(ref.layer in names for ref in row.inbound) if row.inbound else \
+            index > 0 and rows[index - 1].row.line in repaired
+        if audit.status == "mismatch" and (row.repairs or fed):
+            why = "read with repairs that do not fit its formulas" if row.repairs else \
+                "its input was read from a row read with repairs"
+            audit = audit._replace(status="unverified", messages=(f"not checked: {why}",) + audit.messages)
+            dropped.append(row.line)
+        out.append(audit)
+    if dropped:
+        findings[:] = [_as_unverified(f) if f.line in dropped and f.severity == "error" and f.code in _ROW_MISMATCHES
+                       else f for f in findings]
+    return tuple(out)
+
+
+_ROW_MISMATCHES = (Code.PARAM_MISMATCH, Code.SHAPE_MISMATCH)
+
+
+def _as_unverified(finding: Finding) -> Finding:
+    return Finding("warning", finding.line, Code.UNVERIFIED_ROW,
+                   f"{finding.message} (not trusted: the row, or the one it reads, was read with repairs)")
+
+
 # ---- totals ------------------------------------------------------------------------------------
 
 
@@ -148,6 +185,10 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
         code, why = excuse
         warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
         problems[0] = (problems[0][0], None)
+    if totals.repaired and any(text for _, text in problems):  # (a repaired count that does not fit: not trusted)
+        warnings.extend((code, totals.lines.get("total"), f"{text} (a totals line was read with repairs: not trusted)")
+                        for code, text in problems if text)
+        problems = [(code, None) for code, _ in problems]
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:
         findings.append(Finding("error", totals.lines.get("total"), code, text))
@@ -160,8 +201,13 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
 def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[Code, str]]:
     """Rows the paste left out, or a count cut at the column edge: the rows shown need not
     add up to the total, so a sum that misses is a warning."""
+    unread = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "unread"), None)
+    if unread is not None:
+        return Code.COUNT_CUT, f"a count could not be read (line {unread})"
     if summary.gaps:
-        return Code.ROWS_ELIDED, f"rows were left out (line {summary.gaps[0]})"
+        gap = summary.gaps[0]
+        unread = any(f.line == gap and f.code == Code.BAD_ROW for f in summary.findings)
+        return Code.ROWS_ELIDED, f"a row could not be read (line {gap})" if unread else f"rows were left out (line {gap})"
     cut = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "cut"), None)
     return None if cut is None else (Code.COUNT_CUT, f"a count was cut at the column edge (line {cut})")
 
@@ -262,8 +308,8 @@ def _summary_status(rows: Sequence[RowAudit], totals: TotalsAudit, findings: Seq
     statuses = {r.status for r in rows}
     if "mismatch" in statuses:
         return "mismatch"
-    weighted_unchecked = "unverified" in statuses and any(r.status == "unverified" and (r.row.params or 0) > 0
-                                                          for r in rows)
+    weighted_unchecked = "unverified" in statuses and any(r.status == "unverified" and (
+        (r.row.params or 0) > 0 or r.row.params_note == "unread") for r in rows)
     if weighted_unchecked or totals.status == "unverified" or not rows:
         return "unverified"
     return "ok"

@@ -25,7 +25,7 @@ DIGIT_LOOKS = str.maketrans("OoQD" "lI|i!L" "Zz" "Ss" "B" "Gb" "g" "T",
                             "0000" "111111" "22" "55" "8" "66" "9" "7")
 #: a token of a number or a shape: letters and digits between its separators.
 _TOKEN = re.compile(r"[0-9A-Za-z|!]+")
-_NONE_WORD = re.compile(r"(?<![A-Za-z])[NnM][A-Za-z]{0,4}(?![A-Za-z])")
+_NONE_WORD = re.compile(r"(?<![A-Za-z])[NnMH][A-Za-z]{0,4}(?![A-Za-z])")
 
 
 class CellFix(NamedTuple):
@@ -63,7 +63,7 @@ def _shape_none(text: str) -> str:
         token = match.group()
         if token == "None" or token.lower() == "multiple"[:len(token)] and len(token) > 3:
             return token
-        return "None" if token[:1] == "N" and edit_distance(token.lower(), "none", 2) <= 2 else token
+        return "None" if edit_distance(token.lower(), "none", 2) <= (2 if token[:1] == "N" else 1) else token
     text = _NONE_WORD.sub(word, text)
     return re.sub(r"(^|[\[(])\s*,", r"\1None,", text)
 
@@ -77,6 +77,8 @@ def _shape_parentheses(text: str) -> str:
     """Parentheses doubled (`((None, 16)`, `(None, 16))`) or the closing one lost
     (`(None, 16` where nothing was cut: the shape ends in a whole number)."""
     stripped = text.strip()
+    if stripped[:1] in "[{" and stripped.endswith(")") and stripped.count("(") == 0:
+        stripped = "(" + stripped[1:]  # (`[None, 4, 4, 512)`: a bracket read for the parenthesis)
     if stripped.startswith("((") and stripped.count("(") > stripped.count(")"):
         stripped = stripped[1:]
     while stripped.endswith("))") and stripped.count(")") > stripped.count("("):
@@ -88,8 +90,22 @@ def _shape_parentheses(text: str) -> str:
 
 
 def _type_parentheses(text: str) -> str:
-    """A layer cell's type with a space before its `)` or its `(` glued (`(AlphaDropout )`)."""
-    return re.sub(r"\s+\)\s*$", ")", text)
+    """A layer cell's type with a space before its `)` (`(AlphaDropout )`), or its parentheses
+    read as brackets or braces (`[BatchNormalization]`, `{ReLU}`)."""
+    text = re.sub(r"\s+\)\s*$", ")", text)
+    return re.sub(r"(?<=[\w ])[\[{]([A-Za-z]\w*)[\]})]?\s*$", r"(\1)", text)
+
+
+#: a `Connected to` reference's indexes as OCR reads them: letters for digits, spaces inside.
+_REF_INDEX = re.compile(r"\[\s*([0-9OoQDlI|iSsBe]{1,3})\s*\]")
+
+
+def _connected_refs(text: str) -> str:
+    """`features[0] [0]`, `dense_1[o][o]`, `‘tokens[0][0]’`: the spaces, letters and quotes
+    OCR put into a reference, taken out (a link that does not read costs the row its links)."""
+    text = text.replace("‘", "'").replace("’", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"\]\s+\[", "][", text)
+    return _REF_INDEX.sub(lambda m: "[" + m.group(1).translate(DIGIT_LOOKS).replace("e", "0") + "]", text)
 
 
 def _count_spacing(text: str) -> str:
@@ -108,6 +124,7 @@ CELL_FIXES: Tuple[CellFix, ...] = (
     CellFix("letters-for-digits", ("shape", "params"), _letters_for_digits),
     CellFix("shape-parentheses", ("shape",), _shape_parentheses),
     CellFix("count-spacing", ("params",), _count_spacing),
+    CellFix("connected-refs", ("connected",), _connected_refs),
 )
 
 
@@ -135,21 +152,79 @@ def repair_cells(cells: Sequence[str], roles: Sequence[str]) -> Tuple[Tuple[str,
     return tuple(out), tuple(applied)
 
 
+#: a type's letters and digits as OCR confuses them, both read alike (`convzD` and `Conv2D`,
+#: `MaxPool1ng20` and `MaxPooling2D`).
+_TYPE_LOOKS = str.maketrans("0125iI|", "olzslll")
+
+
+def type_key(name: str) -> str:
+    """A type name lower-cased, the characters OCR confuses read alike."""
+    return name.lower().translate(_TYPE_LOOKS)
+
+
 @cached(maxsize=4096)
-def nearest_type(printed: str, names: Tuple[str, ...]) -> Optional[str]:
+def nearest_type(printed: str, names: Tuple[str, ...], cut: bool = False) -> Optional[str]:
     """The one class name of `names` a printed type the registry does not know is a few
-    letters off (`LSTH` → `LSTM`, `oense` → `Dense`; case aside), or None when none is or
-    several are equally near."""
+    letters off (`LSTH` → `LSTM`, `oense` → `Dense`, `convzD` → `Conv2D`; a type the column
+    edge `cut` against the name's start: `BatchNermali`), or None when none is or several
+    are equally near."""
     if len(printed) < 3:
         return None
-    lowered = printed.lower().translate(str.maketrans("01", "ol"))
-    bound = 1 if len(printed) < 8 else 2
+    key = type_key(printed)
+    bound = 1 if len(key) < 8 else 2
     best: List[Tuple[int, str]] = []
     for name in names:
-        distance = edit_distance(lowered, name.lower(), bound)
+        other = type_key(name)
+        if cut:
+            other = other[:len(key)]
+        distance = edit_distance(key, other, bound)
         if distance <= bound:
             best.append((distance, name))
     best.sort()
     if not best or len(best) > 1 and best[1][0] == best[0][0]:
         return None
     return best[0][1]
+
+
+def _count_dots(text: str) -> str:
+    """A count's thousands commas read as dots (`3,453.121`), before its size in parentheses."""
+    head, paren, size = text.partition("(")
+    return re.sub(r"(?<=\d)\.(?=\d{3}(?![\d.]))", ",", head) + paren + size
+
+
+_TOTALS_NUMBER = re.compile(r"(?<![A-Za-z])[0-9OoQDlIS][0-9OoQDlIS.,]*(?![A-Za-z])")
+
+
+def _totals_number(token: str) -> str:
+    """A count or size of a totals line with letters read for digits: one holding a digit or
+    a number's `.`/`,` (`o.oo`), all of it digits once read; else unchanged."""
+    mapped = token.translate(DIGIT_LOOKS)
+    if mapped == token or not mapped.replace(".", "").replace(",", "").isdigit():
+        return token
+    return mapped if any(ch.isdigit() for ch in token) or "." in token or "," in token else token
+
+
+def _totals_digits(text: str) -> str:
+    """Letters read for digits in a totals line's count and size (`8（o.oo B)`), its words kept."""
+    head, colon, rest = text.partition(":")
+    return head + colon + _TOTALS_NUMBER.sub(lambda m: _totals_number(m.group()), rest) if colon else text
+
+
+#: the totals line's repairs, in the order they are tried.
+TOTALS_FIXES: Tuple[CellFix, ...] = (
+    CellFix("fullwidth-punctuation", ("totals",), _fullwidth),
+    CellFix("letters-for-digits", ("totals",), _totals_digits),
+    CellFix("count-spacing", ("totals",), lambda text: re.sub(r"(?<=\d),\s+(?=\d{3}(?!\d))", ",", text)),
+    CellFix("count-dots", ("totals",), _count_dots),
+)
+
+
+def repair_totals(text: str) -> Tuple[str, Tuple[Applied, ...]]:
+    """A totals line through the totals repairs, and what changed."""
+    applied: List[Applied] = []
+    for fix in TOTALS_FIXES:
+        fixed = fix.fix(text)
+        if fixed != text:
+            applied.append(Applied(fix.kind, "totals", text, fixed))
+            text = fixed
+    return text, tuple(applied)
