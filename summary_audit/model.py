@@ -229,6 +229,11 @@ class Code(str, Enum):
     INCOMPLETE_TOTALS = "incomplete-totals"
     INCOMPLETE_TABLE = "incomplete-table"
     NO_HEADER = "no-header"
+    #: a cell read through repairs (an OCR'd `2S6` read as `256`), or a header title (`Parans #`)
+    REPAIRED_CELL = "repaired-cell"
+    REPAIRED_TITLE = "repaired-title"
+    #: a row kept with a cell that could not be read (its count or shape unknown)
+    UNREAD_CELL = "unread-cell"
     ROWS_ELIDED = "rows-elided"
     TEXT_IGNORED = "text-ignored"
     # checking the rows

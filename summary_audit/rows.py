@@ -21,8 +21,8 @@ from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Bl
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
-from .text.cells import nearest_type, repair_cells, repair_totals
-from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
+from .text.cells import Applied, nearest_type, repair_cells, repair_steps, repair_totals
+from .printers.layout import Layout, frame_depth, header_roles, is_delimited, title_repairs, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
 NO_CELLS: Tuple[str, ...] = ()
@@ -117,7 +117,9 @@ def parse_block(block: Block) -> Summary:
     header = lines[header_index]
     if not header.collapsed and not is_delimited(header.text) and titles_run_together(header.text):
         header = header._replace(collapsed=True)  # its columns line up with nothing: rows read whole
-    findings: List[Finding] = []
+    findings: List[Finding] = [Finding("info", header.number, "repaired-title",
+                                       f"header title {repair.before!r} read as {repair.after!r}")
+                               for repair in title_repairs(header.text)]
     table = _read_table(header, lines[_skip_header_continuation(lines, header_index):], findings)
     if table.totals is None:
         _table_cut_off(table.rows, findings, lines[-1].number)
@@ -304,14 +306,20 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
 
 #: a whole layer cell, `name (Type)`, and a whole shape cell: what a row whose count an OCR
 #: engine lost still holds (`block2_pool (MaxPooling2D)   (None,8,8, 128)`).
-WHOLE_LAYER_CELL = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]\w*[)）]\s*")
-WHOLE_SHAPE_CELL = re.compile(r"\s*[(（\[].*[)）\]]\s*")
+WHOLE_LAYER_CELL = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]\w*[)）]?\s*")
+WHOLE_SHAPE_CELL = re.compile(r"\s*[(（\[{].*(?:[)）\]}]\s*\d[\d,]*|[)）\]}]|[^\s,，]\s+\d[\d,]*)\s*")
+
+
+#: a layer cell holding a name alone, its type wrapped onto the next line (Keras 3).
+BARE_NAME_CELL = re.compile(r"\s*[A-Za-z_][\w.:/-]*\s*")
 
 
 def _count_lost(cells: Tuple[str, ...]) -> bool:
-    """A line with a whole `name (Type)` and a whole shape but no count: a row whose count
-    was lost (read with the count unknown), not a piece of the row above."""
-    return not cells[PARAMS].strip() and WHOLE_LAYER_CELL.fullmatch(cells[LAYER]) is not None and \
+    """A line with a whole `name (Type)` (or `name (Typ` the column edge cut, or a name whose
+    type wrapped below) and a whole shape (maybe with the count glued after it) but no count: a row whose count was lost or
+    moved (read with the count unknown, or cut apart), not a piece of the row above."""
+    return not cells[PARAMS].strip() and (WHOLE_LAYER_CELL.fullmatch(cells[LAYER]) is not None or
+                                          BARE_NAME_CELL.fullmatch(cells[LAYER]) is not None) and \
         WHOLE_SHAPE_CELL.fullmatch(cells[SHAPE]) is not None
 
 
@@ -474,9 +482,14 @@ def _repaired_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Op
     """A row the grammar refused as printed, read through the cell repairs (`text.cells`: an
     OCR'd screenshot's `(None，16)`, `2S6`, `Nome`), if it then reads; what was repaired is
     kept on the row and said in a finding. None when no repair makes it read."""
-    cells, applied = repair_cells(raw.joined_cells(printer.joiner), ROLES)
+    cells = raw.joined_cells(printer.joiner)
+    row: Optional[Row] = None
+    applied: Tuple[Applied, ...] = ()
+    for cells, applied in repair_steps(cells, ROLES):  # (the fewest repairs that make it read)
+        row = _read_cells(raw, cells, printer, findings)
+        if row is not None:
+            break
     repairs = tuple(CellRepair(a.kind, raw.line, a.role, a.before, a.after) for a in applied)
-    row = _read_cells(raw, cells, printer, findings) if applied else None
     if row is None:
         row = _row_unread_cell(raw, cells, printer, findings)
     if row is None:
@@ -509,13 +522,24 @@ def _row_unread_cell(raw: _RawRow, cells: Tuple[str, ...], printer: Printer, fin
         printed = cells[role].strip()
         if role == PARAMS and _weightless(row):
             return row._replace(repairs=(CellRepair("count-lost", raw.line, "params", printed, "0"),))
-        title = "Param #" if role == PARAMS else "output shape"
-        column = raw.text.find(printed) + 1 if printed and printed in raw.text else None
-        where = f"column {column}: " if column else ""
-        findings.append(Finding("warning", raw.line, "unread-cell", f"{where}{row.name}: {title} not read "
-                                f"({printed!r}): the row is kept with it unknown", column))
+        _unread_cell(raw, row.name, role, printed, findings)
         return row._replace(params=None, params_note="unread") if role == PARAMS else row
     return None
+
+
+def _unread_cell(raw: _RawRow, name: str, role: int, printed: str, findings: List[Finding]) -> None:
+    """Say which cell of a kept row could not be read, where, and why."""
+    title, start = ("Param #", "params_cell") if role == PARAMS else ("output shape", "shape_cell")
+    column = raw.text.find(printed) + 1 if printed and printed in raw.text else None
+    why = "nothing printed"
+    if printed:
+        try:
+            parse_cell(start, printed)
+        except CellError as error:
+            why = str(error)
+    shown = printed if len(printed) <= 60 else printed[:57] + "..."
+    findings.append(Finding("warning", raw.line, "unread-cell", f"{f'column {column}: ' if column else ''}{name}: "
+                            f"{title} not read ({shown!r}: {why}): the row is kept with it unknown", column))
 
 
 def _weightless(row: Row) -> bool:

@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from . import memo
 from .infer import RowInference, infer, shape_fits
+from .layers import REGISTRY
 from .layers.base import fmt
-from .model import Audit, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
+from .model import Audit, CellRepair, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit
 from .report.common import shape_text
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
@@ -18,6 +22,45 @@ UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
 def audit(summary: Summary) -> Audit:
+    checked = _audit(summary)
+    renamed = _typed_by_name(summary, checked)
+    return checked if renamed is None else renamed
+
+
+def _typed_by_name(summary: Summary, checked: Audit) -> Optional[Audit]:
+    """A retyped table that put the wrapped layer in the parentheses and the class in the name
+    (`Bidirectional (LSTM)`, `Bidirectional_1 (LSTM)`): rows that do not fit their type but
+    are named after another class are read as that class — kept only if every such row then
+    fits (`ok`), each reading recorded as a repair; else None (the audit as printed stands)."""
+    renamed: Dict[int, Row] = {}
+    for index, row_audit in enumerate(checked.rows):
+        row = row_audit.row
+        named = _class_named(row.name) if row_audit.status == "mismatch" and not row.truncated else None
+        if named is not None and named != (row.layer_class or row_audit.layer_class):
+            repair = CellRepair("type-from-name", row.line, "layer", row.type, named)
+            renamed[index] = row._replace(layer_class=named, class_candidates=(named,), repairs=row.repairs + (repair,))
+    if not renamed:
+        return None
+    rows = tuple(renamed.get(index, row) for index, row in enumerate(summary.rows))
+    said = tuple(Finding("info", row.line, Code.REPAIRED_CELL, f"{row.name}: type {row.type!r} read as "
+                         f"{row.layer_class!r}, the class the row is named after (type-from-name)")
+                 for row in renamed.values())
+    again = _audit(replace(summary, rows=rows, findings=summary.findings + said))
+    return again if all(again.rows[index].status == "ok" for index in renamed) else None
+
+
+def _class_named(name: str) -> Optional[str]:
+    """The layer class a row's name is, its generated index aside (`Bidirectional_1`)."""
+    stem = re.sub(r"_\d+$", "", name)
+    return _classes_by_lower_name().get(stem.lower()) if stem else None
+
+
+@memo.once
+def _classes_by_lower_name() -> Dict[str, str]:
+    return {name.lower(): name for name in REGISTRY.class_names()}
+
+
+def _audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
     rows = _row_audits(summary.rows, inference.rows, findings)

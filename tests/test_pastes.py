@@ -25,7 +25,6 @@ KNOWN: Dict[str, str] = {
     "055_tfjs-guide-html-table": "an HTML <table> of the summary is not read",
     "108_claire-chang-code-widget": "spaces inserted around punctuation (`( None , 30 )`, `288 , 006`, `= = =`)",
     "122_md-table-hand-summary-vgg16": "a hand-written table: rows named in words, another table between rows and totals",
-    "123_md-table-indonesian-numbered": "a `No` column before `Layer (Type)`, the title's case changed",
 }
 
 

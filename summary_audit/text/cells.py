@@ -13,7 +13,7 @@ and what it changed is kept as a `CellRepair` on the row; the row must then fit 
 from __future__ import annotations
 
 import re
-from typing import Callable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..memo import cached
 from ..printers.titles import edit_distance
@@ -25,7 +25,7 @@ DIGIT_LOOKS = str.maketrans("OoQD" "lI|i!L" "Zz" "Ss" "B" "Gb" "g" "T",
                             "0000" "111111" "22" "55" "8" "66" "9" "7")
 #: a token of a number or a shape: letters and digits between its separators.
 _TOKEN = re.compile(r"[0-9A-Za-z|!]+")
-_NONE_WORD = re.compile(r"(?<![A-Za-z])[NnMH][A-Za-z]{0,4}(?![A-Za-z])")
+_NONE_WORD = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{0,4}(?![A-Za-z])")
 
 
 class CellFix(NamedTuple):
@@ -63,7 +63,8 @@ def _shape_none(text: str) -> str:
         token = match.group()
         if token == "None" or token.lower() == "multiple"[:len(token)] and len(token) > 3:
             return token
-        return "None" if edit_distance(token.lower(), "none", 2) <= (2 if token[:1] == "N" else 1) else token
+        bound = 2 if token[:1] == "N" else 1 if len(token) == 4 else 0  # (`Nme`, `Ncne`; `Kone`, `Wone`)
+        return "None" if edit_distance(token.lower(), "none", bound) <= bound else token
     text = _NONE_WORD.sub(word, text)
     return re.sub(r"(^|[\[(])\s*,", r"\1None,", text)
 
@@ -74,18 +75,17 @@ def _shape_separators(text: str) -> str:
 
 
 def _shape_parentheses(text: str) -> str:
-    """Parentheses doubled (`((None, 16)`, `(None, 16))`) or the closing one lost
-    (`(None, 16` where nothing was cut: the shape ends in a whole number)."""
+    """Parentheses doubled (`((None, 16)`, `(None, 16))`), or an opening one read as a bracket
+    or a brace (`[None, 4, 4, 512)`, `{Kone, 32, 32, 32]`). (A closing one missing is left
+    alone: the printer cut the shape there, and the grammar reads it so.)"""
     stripped = text.strip()
-    if stripped[:1] in "[{" and stripped.endswith(")") and stripped.count("(") == 0:
-        stripped = "(" + stripped[1:]  # (`[None, 4, 4, 512)`: a bracket read for the parenthesis)
+    if stripped[:1] in "[{(" and stripped[-1:] in ")]}" and stripped[0] + stripped[-1] not in ("()", "[]") \
+            and not any(ch in stripped[1:-1] for ch in "()[]{}"):
+        stripped = "(" + stripped[1:-1] + ")"  # (one shape, its parentheses read as brackets or braces)
     if stripped.startswith("((") and stripped.count("(") > stripped.count(")"):
         stripped = stripped[1:]
     while stripped.endswith("))") and stripped.count(")") > stripped.count("("):
         stripped = stripped[:-1]
-    if stripped.startswith("(") and stripped.count("(") == 1 and not stripped.endswith(")") and \
-            stripped.count(")") == 0 and re.search(r",\s*\d+$", stripped):
-        stripped += ")"
     return stripped
 
 
@@ -139,17 +139,49 @@ class Applied(NamedTuple):
 
 def repair_cells(cells: Sequence[str], roles: Sequence[str]) -> Tuple[Tuple[str, ...], Tuple[Applied, ...]]:
     """The cells (in `roles` order) through every cell fix for their role, and what changed."""
+    states = list(repair_steps(cells, roles))
+    return states[-1] if states else (tuple(cells), ())
+
+
+def repair_steps(cells: Sequence[str], roles: Sequence[str]) -> Iterator[Tuple[Tuple[str, ...], Tuple[Applied, ...]]]:
+    """The cells after each cell fix that changed one of them, in `CELL_FIXES` order, with
+    every change so far: a reader takes the first state that reads (the fewest repairs)."""
     out = list(cells)
     applied: List[Applied] = []
+    glued = _split_glued(out, roles)
+    if glued is not None:
+        applied.append(glued)
+        yield tuple(out), tuple(applied)
     for fix in CELL_FIXES:
+        changed = False
         for index, role in enumerate(roles):
             if role not in fix.roles or not out[index].strip():
                 continue
             fixed = fix.fix(out[index])
             if fixed.strip() != out[index].strip():
                 applied.append(Applied(fix.kind, role, out[index].strip(), fixed.strip()))
-                out[index] = fixed
-    return tuple(out), tuple(applied)
+                out[index], changed = fixed, True
+        if changed:
+            yield tuple(out), tuple(applied)
+
+
+#: a shape cell that ran on into its count (`（N，150,150,3）0`, `[(None,10,6),(Non 360`).
+_GLUED_COUNT = re.compile(r"(?P<shape>.*?(?:[)\]）]|[^\s,，]\s+))(?P<count>\d[\d,]*)\s*$")
+
+
+def _split_glued(cells: List[str], roles: Sequence[str]) -> Optional[Applied]:
+    """A count glued to the end of its shape, the count cell empty: cut apart (in place)."""
+    if "shape" not in roles or "params" not in roles:
+        return None
+    shape, params = roles.index("shape"), roles.index("params")
+    if cells[params].strip() or not cells[shape].strip():
+        return None
+    match = _GLUED_COUNT.fullmatch(cells[shape].strip())
+    if match is None or not match["shape"].strip()[:1] in "([{（":
+        return None
+    before = cells[shape].strip()
+    cells[shape], cells[params] = match["shape"].strip(), match["count"]
+    return Applied("cells-glued", "shape", before, f"{cells[shape]} | {cells[params]}")
 
 
 #: a type's letters and digits as OCR confuses them, both read alike (`convzD` and `Conv2D`,
