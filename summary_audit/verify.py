@@ -224,20 +224,23 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     problems = [_check_sum(totals, printed_sum, expected_total), _check_split(totals)]
     warnings = [_check_frozen(totals, frozen, printed_sum)] + _check_sizes(totals)
     excuse = _why_rows_cannot_add_up(summary, counted) if problems[0][1] else None
+    unchecked = False  # (a count or a row not read, a totals line read with repairs: the sum says nothing)
     if excuse is not None:
         code, why = excuse
         warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
         problems[0] = (problems[0][0], None)
+        unchecked = "could not be read" in why
     if totals.repaired and any(text for _, text in problems):  # (a repaired count that does not fit: not trusted)
         warnings.extend((code, totals.lines.get("total"), f"{text} (a totals line was read with repairs: not trusted)")
                         for code, text in problems if text)
         problems = [(code, None) for code, _ in problems]
+        unchecked = True
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:
         findings.append(Finding("error", totals.lines.get("total"), code, text))
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
-    status: Status = "mismatch" if errors else "ok"
+    status: Status = "mismatch" if errors else "unverified" if unchecked else "ok"
     return TotalsAudit(totals, expected_total, printed_sum - frozen, frozen, status)
 
 

@@ -6,6 +6,7 @@ reading a long table: the common line is cut by slices checked in C.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from operator import itemgetter
@@ -13,7 +14,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..memo import cached
 from .base import COLUMN_TITLES, DELIMITERS, ROLES, TableLines
-from .titles import TitleRepair, read_titles
+from .titles import IGNORE, TitleRepair, read_titles
 
 #: a table's line → its cells in `ROLES` order (None: not cut into this table's columns).
 Cutter = Callable[[str], Optional[Tuple[str, ...]]]
@@ -56,6 +57,10 @@ def header_reading(header: str) -> Tuple[Tuple[Tuple[str, int], ...], Tuple[Titl
     if strict and covered:
         return strict, ()
     tolerant = read_titles(header)
+    if tolerant is not None and DELIMITERS.search(header) is None:
+        # (before the layer title of a table cut at columns, a number or a word is a line's
+        # mark, not a column: the layer column takes what stands left of it, as a lost margin)
+        tolerant = tolerant._replace(roles=tuple(itertools.dropwhile(lambda pair: pair[0] == IGNORE, tolerant.roles)))
     if tolerant is None or tolerant.roles == strict:
         return strict, ()  # (words left over that cut no column: the printed reading stands)
     return tolerant.roles, tolerant.repairs

@@ -132,6 +132,8 @@ def _match_at(header: str, words: Sequence[_Word], index: int, used: int
     words misread one by one: `output shage`, `Layer Itype)`, `Paran e`), the nearest of
     those."""
     best: Optional[Tuple[int, int, str, str]] = None
+    if not any(ch.isalpha() for ch in words[index].text):
+        return None  # (a title starts with a word: `3  Layer (type)` is a line number, then the title)
     for size in range(1, _MOST_WORDS + 1):
         group = words[index:index + size]
         if len(group) < size or not _same_cell(header, group):
