@@ -291,7 +291,7 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
         cells = cut(text)
         # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
         if cells is not None and (cells[PARAMS].strip() and cells[LAYER].strip() or _count_lost(cells)) and \
-                (separated or not wraps or _starts_row(rows) or _opens_own_row(cells)):
+                (separated or not wraps or _starts_below(rows, cells)):
             rows.append(_RawRow(line.number, line.number, cells,
                                 0 if delimited or "|" not in text else frame_depth(text), text))
             separated = False
@@ -325,6 +325,11 @@ def _count_lost(cells: Tuple[str, ...]) -> bool:
 
 #: a layer cell's start that opens a type after a name: `conv_dw_1_bn (BatchNormali`.
 OPENS_TYPE = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]")
+
+
+def _starts_below(rows: Sequence[_RawRow], cells: Tuple[str, ...]) -> bool:
+    """Whether a line with a name and a count, right below a row, starts a row of its own."""
+    return _starts_row(rows) or _opens_own_row(cells)
 
 
 def _opens_own_row(cells: Tuple[str, ...]) -> bool:
