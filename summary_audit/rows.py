@@ -461,11 +461,13 @@ def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[R
         except CellError as error:
             stream = _try_stream(raw)
             if stream is not None:
+                _note_lines_left(raw, findings)
                 return stream
             repaired = _repaired_row(raw, printer, findings)
             if repaired is not None:
                 return [repaired]
-            findings.append(Finding("error", raw.line, "bad-row", f"column {error.column + 1}: {error}"))
+            span = f" (lines {raw.line}-{raw.end_line} read as one row)" if raw.end_line > raw.line else ""
+            findings.append(Finding("error", raw.line, "bad-row", f"column {error.column + 1}: {error}{span}"))
             return []
     stream = _try_stream(raw)
     if stream is not None:
@@ -481,6 +483,16 @@ def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[R
         findings.append(Finding("error", raw.line, "bad-row",
                                 f"column {error.column + 1}: cannot read as a layer row: {error}"))
     return []
+
+
+def _note_lines_left(raw: _RawRow, findings: List[Finding]) -> None:
+    """A row read from its first line alone (`_try_stream`) whose lines below held a shape or
+    a count: those lines are said to be left unread, not dropped in silence (an OCR'd row
+    whose own count was lost, glued under the row above)."""
+    if raw.wrapped and (SHAPE in raw.wrapped or PARAMS in raw.wrapped):
+        left = " / ".join(piece.strip() for role in (LAYER, SHAPE, PARAMS) for piece in raw.wrapped.get(role, ()))
+        findings.append(Finding("warning", raw.line + 1, "bad-row", f"lines {raw.line + 1}-{raw.end_line} not read: "
+                                f"the row above was read from its own line alone ({left[:80]!r} left over)"))
 
 
 def _repaired_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Optional[Row]:
