@@ -61,8 +61,10 @@ def header_reading(header: str) -> Tuple[Tuple[Tuple[str, int], ...], Tuple[Titl
         # (before the layer title of a table cut at columns, a number or a word is a line's
         # mark, not a column: the layer column takes what stands left of it, as a lost margin)
         tolerant = tolerant._replace(roles=tuple(itertools.dropwhile(lambda pair: pair[0] == IGNORE, tolerant.roles)))
-    if tolerant is None or tolerant.roles == strict:
-        return strict, ()  # (words left over that cut no column: the printed reading stands)
+    if tolerant is None:
+        return strict, ()
+    if tolerant.roles == strict:  # (the printed titles cut the same columns: what was misread is said all the same)
+        return strict, tolerant.repairs
     return tolerant.roles, tolerant.repairs
 
 
@@ -198,6 +200,23 @@ def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, 
     return cells
 
 
+_NUMBER_CHARS = frozenset("0123456789,")
+
+
+def _number_across(text: str, boundary: int) -> Optional[int]:
+    """Where a number that a column boundary cuts in two starts, when it stands after a space
+    and after no open shape (a right-aligned count an OCR'd screenshot set a place or three
+    left: `(None，4096)   16,781,312`); None otherwise."""
+    if text[boundary] not in _NUMBER_CHARS or text[boundary - 1] not in _NUMBER_CHARS:
+        return None
+    start = boundary - 1
+    while start > 0 and text[start - 1] in _NUMBER_CHARS and boundary - start < 12:
+        start -= 1
+    if start == 0 or text[start - 1] != " " or text[:start].rstrip().endswith((",", "(", "[")):
+        return None
+    return start
+
+
 def _unframe(text: str) -> str:
     """Blank out tf_keras' `|` frame around nested rows, keeping every column in place."""
     if "|" not in text:
@@ -216,6 +235,9 @@ def _snap(text: str, boundary: int) -> int:
     then `2800`, printed `13, 132800`)."""
     if boundary <= 0 or boundary >= len(text) or text[boundary - 1] == " ":
         return boundary
+    number = _number_across(text, boundary)
+    if number is not None:
+        return number
     start = boundary - 1
     while start > 0 and text[start - 1] != " " and boundary - start < 3:
         start -= 1

@@ -26,7 +26,7 @@ IGNORE = "ignore"
 PRINTED_TITLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("layer", ("Layer (type)", "Layer")),
     ("input", ("Input Shape",)),
-    ("shape", ("Output Shape", "Output")),
+    ("shape", ("Output Shape", "Output shape", "Output")),  # (TensorFlow.js: `Output shape`)
     ("params", ("Param #", "Params #", "Param", "Params")),
     ("connected", ("Connected to", "Receives inputs", "Connected")),
     ("trainable", ("Trainable",)),
@@ -66,6 +66,7 @@ def edit_distance(a: str, b: str, bound: int) -> int:
     return previous[-1]
 
 
+_AS_PRINTED = frozenset(title for _, titles in PRINTED_TITLES for title in titles)
 _SQUEEZED = tuple((role, title, squeeze(title)) for role, titles in PRINTED_TITLES for title in titles)
 
 
@@ -165,7 +166,7 @@ def read_titles(header: str) -> Optional[Titles]:
             continue
         size, _, role, title = match
         printed = header[words[index].start:words[index + size - 1].end]
-        if printed != title:
+        if printed not in _AS_PRINTED:
             repairs.append(TitleRepair(role, printed, title))
         roles.append((role, words[index].start))
         used, index = ORDER.index(role), index + size
