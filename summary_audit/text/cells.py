@@ -79,6 +79,8 @@ def _shape_parentheses(text: str) -> str:
     or a brace (`[None, 4, 4, 512)`, `{Kone, 32, 32, 32]`). (A closing one missing is left
     alone: the printer cut the shape there, and the grammar reads it so.)"""
     stripped = text.strip()
+    if "{" in stripped or "}" in stripped:  # (no shape holds a brace: a parenthesis read so)
+        stripped = stripped.replace("{", "(").replace("}", ")")
     if stripped[:1] in "[{(" and stripped[-1:] in ")]}" and stripped[0] + stripped[-1] not in ("()", "[]") \
             and not any(ch in stripped[1:-1] for ch in "()[]{}"):
         stripped = "(" + stripped[1:-1] + ")"  # (one shape, its parentheses read as brackets or braces)
@@ -148,10 +150,10 @@ def repair_steps(cells: Sequence[str], roles: Sequence[str]) -> Iterator[Tuple[T
     every change so far: a reader takes the first state that reads (the fewest repairs)."""
     out = list(cells)
     applied: List[Applied] = []
-    glued = _split_glued(out, roles)
-    if glued is not None:
-        applied.append(glued)
-        yield tuple(out), tuple(applied)
+    for moved in (_rejoin_split(out, roles), _split_glued(out, roles)):
+        if moved is not None:
+            applied.append(moved)
+            yield tuple(out), tuple(applied)
     for fix in CELL_FIXES:
         changed = False
         for index, role in enumerate(roles):
@@ -167,6 +169,24 @@ def repair_steps(cells: Sequence[str], roles: Sequence[str]) -> Iterator[Tuple[T
 
 #: a shape cell that ran on into its count (`（N，150,150,3）0`, `[(None,10,6),(Non 360`).
 _GLUED_COUNT = re.compile(r"(?P<shape>.*?(?:[)\]）]|[^\s,，]\s+))(?P<count>\d[\d,]*)\s*$")
+
+
+#: a shape cell that begins with the end of the type the column boundary cut off (`li （None.8.8.256)`).
+_SPLIT_TYPE = re.compile(r"\s*(?P<piece>[A-Za-z0-9_]{1,6}[)）]?)\s+(?P<shape>[(（\[{].*)")
+
+
+def _rejoin_split(cells: List[str], roles: Sequence[str]) -> Optional[Applied]:
+    """The end of a type cut into the shape cell, put back after the layer cell's open type
+    (in place): an OCR'd screenshot's cells no longer stand under their titles."""
+    if "layer" not in roles or "shape" not in roles:
+        return None
+    layer, shape = roles.index("layer"), roles.index("shape")
+    match = _SPLIT_TYPE.fullmatch(cells[shape])
+    if match is None or not re.search(r"[(（][A-Za-z]\w*$", cells[layer].rstrip()):
+        return None
+    before = f"{cells[layer].strip()} | {cells[shape].strip()}"
+    cells[layer], cells[shape] = cells[layer].rstrip() + match["piece"], match["shape"]
+    return Applied("cells-split", "layer", before, f"{cells[layer].strip()} | {cells[shape].strip()}")
 
 
 def _split_glued(cells: List[str], roles: Sequence[str]) -> Optional[Applied]:
@@ -203,7 +223,7 @@ def nearest_type(printed: str, names: Tuple[str, ...], cut: bool = False) -> Opt
     if len(printed) < 3:
         return None
     key = type_key(printed)
-    bound = 1 if len(key) < 8 else 2
+    bound = 1 if len(key) < 5 else 2
     best: List[Tuple[int, str]] = []
     for name in names:
         other = type_key(name)
