@@ -21,7 +21,8 @@ from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Bl
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
-from .text.cells import Applied, nearest_type, repair_cells, repair_steps, repair_totals
+from .printers.titles import HEADER_WORDS
+from .text.cells import Applied, is_misread_totals, nearest_type, repair_cells, repair_steps, repair_totals
 from .printers.layout import Layout, frame_depth, header_roles, is_delimited, title_repairs, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
@@ -108,7 +109,7 @@ def parse_block(block: Block) -> Summary:
     if block.headerless:
         return _parse_headerless(block)
     lines = list(block.lines)
-    header_index = next((i for i, line in enumerate(lines) if ("ayer" in line.text or "AYER" in line.text)
+    header_index = next((i for i, line in enumerate(lines) if any(word in line.text for word in HEADER_WORDS)
                          and header_roles(line.text)), None)
     if header_index is None:
         first = lines[0]
@@ -272,7 +273,7 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     marks: Dict[str, str] = {}  # line text → its kind, for lines that are not rows (rules repeat)
     for line in body:
         text = line.text
-        if "params" in text and TOTALS_LINE.search(text):
+        if "ara" in text and _is_totals(text):
             totals.append(line)
             continue
         kind = marks.get(text)
@@ -337,6 +338,11 @@ def _opens_own_row(cells: Tuple[str, ...]) -> bool:
     whole shape starts a row of its own (an OCR'd tf_keras table: the closing `)` of the row
     above lost); what tf_keras wraps there is the rest of a type (`nv2D)`), no name before it."""
     return OPENS_TYPE.match(cells[LAYER]) is not None and WHOLE_SHAPE_CELL.fullmatch(cells[SHAPE]) is not None
+
+
+def _is_totals(text: str) -> bool:
+    """A totals line, as printed or with its words misread (`Total paras:`)."""
+    return "params" in text and TOTALS_LINE.search(text) is not None or is_misread_totals(text)
 
 
 def _drop_trailing_prose(rows: List[_RawRow]) -> None:
@@ -413,7 +419,7 @@ def _starts_row(rows: Sequence[_RawRow]) -> bool:
     too (`15360` / `0`), under a type cut mid-word (`block_14_expand (Co` / `nv2D)`)."""
     if not rows or rows[-1].foreign or not rows[-1].cells:
         return True
-    return rows[-1].last_piece(LAYER).rstrip().endswith(")")
+    return rows[-1].last_piece(LAYER).rstrip().endswith((")", "）"))
 
 
 def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:

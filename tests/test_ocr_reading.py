@@ -150,6 +150,20 @@ def test_types_a_letter_or_two_off_one_class(printed: str, cut: bool, expected: 
     assert nearest_type(printed, CLASSES, cut) == expected
 
 
+def test_a_title_read_upside_down_where_the_layer_stands_is_the_layer() -> None:
+    header = "(adk1)ae                  Output Shape     Param     Conected to"
+    assert roles(header) == ["layer", "shape", "params", "connected"]
+
+
+def test_totals_lines_with_misread_words() -> None:
+    assert repair_totals("Total paras:1l.269")[0] == "Total params:11,269"
+    assert repair_totals("Trainble params:29,992")[0] == "Trainable params:29,992"
+    assert [a.kind for a in repair_totals("Total params: 5")[1]] == []
+    text = "dense (Dense)  (None, 3)  12\nTotal paras:12\nTrainable params: 12\nNon-trainable params: 0\n"
+    [summary] = summary_audit.parse("Layer (type)  Output Shape  Param #\n" + text).summaries
+    assert summary.totals is not None and summary.totals.total == 12 and summary.totals.repaired == ("total",)
+
+
 def test_totals_lines_repaired() -> None:
     assert repair_totals("Non-trainable params:8（o.oo B)")[0] == "Non-trainable params:8(0.00 B)"
     assert repair_totals("Total params:3,453.121")[0] == "Total params:3,453,121"

@@ -177,6 +177,12 @@ def _checked(header: str, roles: List[Tuple[str, int]], repairs: List[TitleRepai
              ) -> Optional[Titles]:
     """The columns read, if they make a header (see `read_titles`)."""
     names = [role for role, _ in roles]
+    if names[:1] == [IGNORE] and "layer" not in names and "shape" in names and "params" in names:
+        # (one word where every printer puts `Layer (type)`, before the shape and count titles read)
+        roles[0] = ("layer", roles[0][1])
+        repairs.append(TitleRepair("layer", _index_title(header, roles[0][1]), "Layer (type)"))
+        unknown.remove(0)
+        names[0] = "layer"
     if "layer" not in names or "params" not in names or len(unknown) > 2:
         return None
     first = names.index("layer")
@@ -197,9 +203,14 @@ def _index_title(header: str, start: int) -> str:
     return match.group() if match else ""
 
 
+#: what a line whose titles were misread still holds, one of them at least (`Layer`, `Parans`,
+#: `Paran #`): where such headers are looked for.
+HEADER_WORDS = ("ayer", "AYER", "Para")
+
+
 def looks_like_header(text: str) -> bool:
     """A line that may be a header whose titles were misread: few digits (a row holds its
-    count), a word near `layer` and one near `param`, read as a header."""
+    count), read as a header by `read_titles`."""
     if sum(ch.isdigit() for ch in text) > 2 or len(text) > 400:
         return False
     return read_titles(text.rstrip()) is not None

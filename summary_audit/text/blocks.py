@@ -15,7 +15,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from .lines import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, AppliedRepair, Block, Line, Page, is_header, is_rule_line,
                     joined_texts, lines_holding, may_be_row)
-from ..printers.titles import looks_like_header
+from ..printers.titles import HEADER_WORDS, looks_like_header
 from .repairs import repair_block
 
 
@@ -46,9 +46,9 @@ def find_blocks(page: Page, origin: Optional[str] = None) -> List[Block]:
 def _with_misread_headers(lines: Sequence[Line], text: str, headers: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
     """The headers found, and those whose titles were misread (`printers.titles`: an OCR'd
     screenshot's `Layer (tvpe)  0utput Shape  Parans #`, a retyped `Layer (Type)`), looked
-    for on the lines holding `ayer` that are not headers already."""
+    for on the lines holding `ayer` or `Para` that are not headers already."""
     found = {i for i, _ in headers}
-    misread = [(i, at) for word in ("ayer", "AYER") for i, at in lines_holding(text, word)
+    misread = [(i, at) for word in HEADER_WORDS for i, at in lines_holding(text, word)
                if i not in found and looks_like_header(lines[i].text)]
     return sorted(set(headers + misread)) if misread else headers
 

@@ -19,7 +19,7 @@ from ..memo import cached
 from ..printers.titles import edit_distance
 
 #: fullwidth and ideographic punctuation an OCR engine (or a Chinese input method) puts in a cell.
-FULLWIDTH = str.maketrans("，（）［］：；、．＃", ",()[]:;,.#")
+FULLWIDTH = str.maketrans("，（）［］：；、．＃。", ",()[]:;,.#.")
 #: letters OCR reads for digits, by the digit they stand for.
 DIGIT_LOOKS = str.maketrans("OoQD" "lI|i!L" "Zz" "Ss" "B" "Gb" "g" "T",
                             "0000" "111111" "22" "55" "8" "66" "9" "7")
@@ -223,7 +223,7 @@ def nearest_type(printed: str, names: Tuple[str, ...], cut: bool = False) -> Opt
     if len(printed) < 3:
         return None
     key = type_key(printed)
-    bound = 1 if len(key) < 5 else 2
+    bound = 1 if len(key) < 5 or cut else 2  # (a cut type shows fewer letters: one edit)
     best: List[Tuple[int, str]] = []
     for name in names:
         other = type_key(name)
@@ -262,8 +262,32 @@ def _totals_digits(text: str) -> str:
     return head + colon + _TOTALS_NUMBER.sub(lambda m: _totals_number(m.group()), rest) if colon else text
 
 
+#: a totals line whose words an OCR engine misread (`Total paras:`, `Trainble params:`).
+_TOTALS_WORDS = re.compile(r"(?P<lead>\s*)(?P<kind>Total|Tra[a-z]{4,8}|Non-?\s?tra[a-z]{4,8}|Optimi[a-z]{2,4})"
+                           r"\s+(?P<word>[Pp][a-z]{3,6})(?=\s*[:：])")
+_KINDS = ("Total", "Trainable", "Non-trainable", "Optimizer")
+
+
+def _totals_words(text: str) -> str:
+    """A totals line's kind and `params` as printed, where OCR misread a letter or two."""
+    match = _TOTALS_WORDS.match(text)
+    if match is None or edit_distance(match["word"].lower(), "params", 2) > 2:
+        return text
+    kind = match["kind"]
+    near = [k for k in _KINDS if edit_distance(kind.lower().replace(" ", ""), k.lower(), 2) <= 2]
+    if len(near) != 1:
+        return text
+    return f"{match['lead']}{near[0]} params" + text[match.end():]
+
+
+def is_misread_totals(text: str) -> bool:
+    """A totals line whose words were misread (`Total paras:1l.269`): read as totals, repaired."""
+    return _totals_words(text) != text
+
+
 #: the totals line's repairs, in the order they are tried.
 TOTALS_FIXES: Tuple[CellFix, ...] = (
+    CellFix("totals-words", ("totals",), _totals_words),
     CellFix("fullwidth-punctuation", ("totals",), _fullwidth),
     CellFix("letters-for-digits", ("totals",), _totals_digits),
     CellFix("count-spacing", ("totals",), lambda text: re.sub(r"(?<=\d),\s+(?=\d{3}(?!\d))", ",", text)),
