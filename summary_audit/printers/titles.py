@@ -203,6 +203,8 @@ def _index_title(header: str, start: int) -> str:
     return match.group() if match else ""
 
 
+#: a line holding three digits or more: a row (its shape and count), never a header.
+_THREE_DIGITS = re.compile(r"(?:\D*\d){3}")
 #: what a line whose titles were misread still holds, one of them at least (`Layer`, `Parans`,
 #: `Paran #`): where such headers are looked for.
 HEADER_WORDS = ("ayer", "AYER", "Para")
@@ -211,6 +213,6 @@ HEADER_WORDS = ("ayer", "AYER", "Para")
 def looks_like_header(text: str) -> bool:
     """A line that may be a header whose titles were misread: few digits (a row holds its
     count), read as a header by `read_titles`."""
-    if sum(ch.isdigit() for ch in text) > 2 or len(text) > 400:
+    if len(text) > 400 or _THREE_DIGITS.match(text):
         return False
     return read_titles(text.rstrip()) is not None

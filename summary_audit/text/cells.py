@@ -223,7 +223,7 @@ def nearest_type(printed: str, names: Tuple[str, ...], cut: bool = False) -> Opt
     if len(printed) < 3:
         return None
     key = type_key(printed)
-    bound = 1 if len(key) < 5 or cut else 2  # (a cut type shows fewer letters: one edit)
+    bound = 1 if len(key) < 8 or cut else 2  # (a short or cut type shows fewer letters: one edit)
     best: List[Tuple[int, str]] = []
     for name in names:
         other = type_key(name)
