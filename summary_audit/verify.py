@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from . import memo
 from .infer import RowInference, infer, shape_fits
@@ -64,8 +64,9 @@ def _audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
     rows = _row_audits(summary.rows, inference.rows, findings)
-    if any(row.repairs for row in summary.rows):
-        rows = _trust_repairs_that_fit(rows, findings)
+    unlinked = frozenset(f.line for f in summary.findings if f.code == Code.BAD_CONNECTED and f.line is not None)
+    if unlinked or any(row.repairs for row in summary.rows):
+        rows = _trust_repairs_that_fit(rows, findings, unlinked)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -180,23 +181,24 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
     return messages
 
 
-def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding]) -> Tuple[RowAudit, ...]:
-    """A row read through repairs (an OCR'd `2S6` read as `256`) is believed only where it
-    fits its formulas: one that does not is unverified, never a mismatch — and so is a row
-    that does not fit an input read from such a row (the repair, not the table, may be wrong)."""
-    repaired = {audit.row.line for audit in rows if audit.row.repairs}
-    names = {audit.row.name for audit in rows if audit.row.repairs}
+def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], unlinked: FrozenSet[int]
+                            ) -> Tuple[RowAudit, ...]:
+    """A row read through repairs (an OCR'd `2S6` read as `256`), or whose `Connected to` did
+    not read (`unlinked` lines: read as if it followed the row above), is believed only where
+    it fits: one that does not is unverified, never a mismatch — and so is a row that does not
+    fit an input read from such a row, or that is blamed by such a row (`(line N)` in its
+    messages): the repair or the guess, not the table, may be wrong."""
+    doubtful = {audit.row.line for audit in rows if audit.row.repairs} | unlinked
+    names = {audit.row.name for audit in rows if audit.row.line in doubtful}
     out: List[RowAudit] = []
     dropped: List[int] = []
     for index, audit in enumerate(rows):
-        row = audit.row
-        fed = any(ref.layer in names for ref in row.inbound) if row.inbound else \
-            index > 0 and rows[index - 1].row.line in repaired
-        if audit.status == "mismatch" and (row.repairs or fed):
-            why = "read with repairs that do not fit its formulas" if row.repairs else \
-                "its input was read from a row read with repairs"
+        if audit.status == "mismatch" and _doubted(rows, index, doubtful, names):
+            why = "read with repairs that do not fit its formulas" if audit.row.repairs else \
+                "its Connected to was not read" if audit.row.line in unlinked else \
+                "it is checked against a row read with repairs or without its links"
             audit = audit._replace(status="unverified", messages=(f"not checked: {why}",) + audit.messages)
-            dropped.append(row.line)
+            dropped.append(audit.row.line)
         out.append(audit)
     if dropped:
         findings[:] = [_as_unverified(f) if f.line in dropped and f.severity == "error" and f.code in _ROW_MISMATCHES
@@ -204,12 +206,24 @@ def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding]) -
     return tuple(out)
 
 
+def _doubted(rows: Sequence[RowAudit], index: int, doubtful: Set[int], names: Set[str]) -> bool:
+    """Whether a row's check rests on a doubtful row: its own, its input's, or a blame's."""
+    row = rows[index].row
+    if row.line in doubtful:
+        return True
+    fed = any(ref.layer in names for ref in row.inbound) if row.inbound else \
+        index > 0 and rows[index - 1].row.line in doubtful
+    return fed or any(int(line) in doubtful for text in rows[index].messages for line in _LINE_NAMED.findall(text))
+
+
+_LINE_NAMED = re.compile(r"\(line (\d+)\)")
 _ROW_MISMATCHES = (Code.PARAM_MISMATCH, Code.SHAPE_MISMATCH)
 
 
 def _as_unverified(finding: Finding) -> Finding:
     return Finding("warning", finding.line, Code.UNVERIFIED_ROW,
-                   f"{finding.message} (not trusted: the row, or the one it reads, was read with repairs)")
+                   f"{finding.message} (not trusted: the row, or the one it is checked against, was read with "
+                   f"repairs or without its links)")
 
 
 # ---- totals ------------------------------------------------------------------------------------
