@@ -164,10 +164,19 @@ def test_a_stale_trainable_line_is_a_warning_not_a_mismatch() -> None:
 
 
 def test_unknown_layer_is_unverified_with_a_suggestion() -> None:
-    text = SEED000.replace("dense_6 (Dense)  ", "dense_6 (Dence)  ")
+    text = SEED000.replace("dense_6 (Dense)    ", "dense_6 (Densely)  ")
     audit = audit_of(text)
     row = audit.rows[-1]
     assert row.status == "unverified" and "did you mean Dense?" in row.messages[0]
+
+
+def test_a_type_a_letter_off_one_class_is_read_as_it_and_must_fit() -> None:
+    text = SEED000.replace("dense_6 (Dense)  ", "dense_6 (Dence)  ")
+    row = audit_of(text).rows[-1]
+    assert row.row.layer_class == "Dense" and [r.kind for r in row.row.repairs] == ["type-misread"]
+    assert row.status == "ok" and row.expected_params == 513  # (512*1 + 1: the count fits Dense)
+    wrong = audit_of(text.replace("513", "514")).rows[-1]
+    assert wrong.status == "unverified" and wrong.messages[0].startswith("not checked: read with repairs")
 
 
 SHARED = """Model: "shared"

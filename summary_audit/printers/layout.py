@@ -6,11 +6,15 @@ reading a long table: the common line is cut by slices checked in C.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+from ..memo import cached
 from .base import COLUMN_TITLES, DELIMITERS, ROLES, TableLines
+from .titles import IGNORE, TitleRepair, read_titles
 
 #: a table's line → its cells in `ROLES` order (None: not cut into this table's columns).
 Cutter = Callable[[str], Optional[Tuple[str, ...]]]
@@ -41,18 +45,58 @@ def layout_of(table: TableLines) -> Layout:
 
 
 def header_roles(header: str) -> Tuple[Tuple[str, int], ...]:
-    """(role, start column) for each column the header names, left to right."""
+    """(role, start column) for each column the header names, left to right: its titles as
+    printed, or else as `titles.read_titles` reads them (misread titles, index columns)."""
+    return header_reading(header)[0]
+
+
+def title_repairs(header: str) -> Tuple[TitleRepair, ...]:
+    """The titles `header_roles` read other than as printed (none when it read them as printed)."""
+    return header_reading(header)[1]
+
+
+@cached(maxsize=4096)
+def header_reading(header: str) -> Tuple[Tuple[Tuple[str, int], ...], Tuple[TitleRepair, ...]]:
+    """`header_roles` and `title_repairs` of a header: the printed titles when they cover
+    the line's words (or when the tolerant reading cuts the same columns), else the tolerant
+    reading, else what the printed titles found (maybe nothing)."""
+    strict, covered = _strict_roles(header)
+    if strict and covered:
+        return strict, ()
+    tolerant = read_titles(header)
+    if tolerant is not None and DELIMITERS.search(header) is None:
+        # (before the layer title of a table cut at columns, a number or a word is a line's
+        # mark, not a column: the layer column takes what stands left of it, as a lost margin)
+        tolerant = tolerant._replace(roles=tuple(itertools.dropwhile(lambda pair: pair[0] == IGNORE, tolerant.roles)))
+    if tolerant is None:
+        return strict, ()
+    if tolerant.roles == strict:  # (the printed titles cut the same columns: what was misread is said all the same)
+        return strict, tolerant.repairs
+    return tolerant.roles, tolerant.repairs
+
+
+def _strict_roles(header: str) -> Tuple[Tuple[Tuple[str, int], ...], bool]:
+    """The titles as printed (`COLUMN_TITLES`), and whether they cover every word of the line."""
     text = header
     found: List[Tuple[str, int]] = []
     position = 0
+    left = []
     for role, pattern in COLUMN_TITLES:
         match = pattern.search(text, position)
         if match is None:
             continue
         found.append((role, match.start()))
+        left.append(text[position:match.start()])
         position = match.end()
+    left.append(text[position:])
     roles = [role for role, _ in found]
-    return tuple(found) if roles[:1] == ["layer"] and "params" in roles else ()
+    if roles[:1] != ["layer"] or "params" not in roles:
+        return (), False
+    return tuple(found), not any(map(_WORDY.search, left))
+
+
+#: what makes text between titles a word: a header's leftovers are spaces, bars, `…`.
+_WORDY = re.compile(r"[^\W_]")
 
 
 def is_delimited(header: str, collapsed: bool = False) -> bool:
@@ -200,6 +244,23 @@ def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, 
     return cells
 
 
+_NUMBER_CHARS = frozenset("0123456789,")
+
+
+def _number_across(text: str, boundary: int) -> Optional[int]:
+    """Where a number that a column boundary cuts in two starts, when it stands after a space
+    and after no open shape (a right-aligned count an OCR'd screenshot set a place or three
+    left: `(None，4096)   16,781,312`); None otherwise."""
+    if text[boundary] not in _NUMBER_CHARS or text[boundary - 1] not in _NUMBER_CHARS:
+        return None
+    start = boundary - 1
+    while start > 0 and text[start - 1] in _NUMBER_CHARS and boundary - start < 12:
+        start -= 1
+    if start == 0 or text[start - 1] != " " or text[:start].rstrip().endswith((",", "(", "[")):
+        return None
+    return start
+
+
 def _unframe(text: str) -> str:
     """Blank out tf_keras' `|` frame around nested rows, keeping every column in place."""
     if "|" not in text:
@@ -218,6 +279,9 @@ def _snap(text: str, boundary: int) -> int:
     then `2800`, printed `13, 132800`)."""
     if boundary <= 0 or boundary >= len(text) or text[boundary - 1] == " ":
         return boundary
+    number = _number_across(text, boundary)
+    if number is not None:
+        return number
     start = boundary - 1
     while start > 0 and text[start - 1] != " " and boundary - start < 3:
         start -= 1

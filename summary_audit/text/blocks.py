@@ -16,6 +16,7 @@ from typing import List, Optional, Sequence, Tuple
 from ..printers.keras3 import HEADER_BOXES
 from .lines import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, AppliedRepair, Block, Line, Page, is_header, is_rule_line,
                     joined_texts, lines_holding, may_be_row)
+from ..printers.titles import HEADER_WORDS, looks_like_header
 from .repairs import repair_block
 
 
@@ -23,6 +24,7 @@ def find_blocks(page: Page, origin: Optional[str] = None) -> List[Block]:
     """Every stretch of lines that holds one table, each from its header to its totals."""
     lines, text = page.lines, page.text
     headers = [(i, at) for i, at in lines_holding(text, "Layer") if is_header(lines[i].text)]
+    headers = _with_misread_headers(lines, text, headers)
     blocks: List[Block] = []
     spans: List[Tuple[int, int]] = []
     for k, (header, at) in enumerate(headers):
@@ -40,6 +42,16 @@ def find_blocks(page: Page, origin: Optional[str] = None) -> List[Block]:
     if not tails:
         return blocks
     return [block for _, block in sorted(list(zip(spans, blocks)) + tails, key=lambda item: item[0])]
+
+
+def _with_misread_headers(lines: Sequence[Line], text: str, headers: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """The headers found, and those whose titles were misread (`printers.titles`: an OCR'd
+    screenshot's `Layer (tvpe)  0utput Shape  Parans #`, a retyped `Layer (Type)`), looked
+    for on the lines holding `ayer` or `Para` that are not headers already."""
+    found = {i for i, _ in headers}
+    misread = [(i, at) for word in HEADER_WORDS for i, at in lines_holding(text, word)
+               if i not in found and looks_like_header(lines[i].text)]
+    return sorted(set(headers + misread)) if misread else headers
 
 
 def _block(page: Page, start: int, end: int, origin: Optional[str], whole: Optional[str] = None,
