@@ -420,11 +420,11 @@ def _touched(before: Sequence[Line], after: Sequence[Line]) -> List[int]:
 # ---- the passes --------------------------------------------------------------------------------
 
 
-def clean_lines(lines: Iterable[Line]) -> Page:
+def clean_lines(lines: Iterable[Line], decoded: Iterable[AppliedRepair] = ()) -> Page:
     """The page repairs, then the line repairs on each line (when the page holds anything
-    any of them looks for)."""
+    any of them looks for); `decoded`: the repairs the decoding made (stray bytes), first."""
     lines = list(lines)
-    applied: List[AppliedRepair] = []
+    applied: List[AppliedRepair] = list(decoded)
     texts: Optional[List[str]] = None
     whole = ""
     for repair in _of_scope("page"):
