@@ -24,7 +24,6 @@ KNOWN: Dict[str, str] = {
     "022_keras-site-gemma-lora": "a Keras-Hub preprocessor table (`Tokenizer (type)`, `Vocab #`) is not read as a table",
     "055_tfjs-guide-html-table": "an HTML <table> of the summary is not read",
     "089_tfjs-readme-md-table-quickdraw": "markdown rows whose type the name pushed out are not all read",
-    "108_claire-chang-code-widget": "spaces inserted around punctuation (`( None , 30 )`, `288 , 006`, `= = =`)",
     "122_md-table-hand-summary-vgg16": "a hand-written table: rows named in words, another table between rows and totals",
     "123_md-table-indonesian-numbered": "a `No` column before `Layer (Type)`, the title's case changed",
 }
