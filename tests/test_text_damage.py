@@ -20,7 +20,7 @@ from summary_audit.text.decoding import plausibility
 
 KERAS2 = (FIXTURES / "samples" / "seed000_keras2.txt").read_text(encoding="utf-8")
 KERAS3 = (FIXTURES / "live" / "keras" / "merge_zoo__default.txt").read_text(encoding="utf-8")
-WIDGET = FIXTURES / "corpus" / "widget"
+WIDGET = FIXTURES / "widget"
 
 
 def rows_of(data: "str | bytes") -> List[List[Tuple[str, object, object]]]:
