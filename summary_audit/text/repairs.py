@@ -447,6 +447,10 @@ def _unspace_punctuation(text: str) -> str:
     return "".join(pieces)
 
 
+def _has_spaced_header(text: str) -> bool:
+    return SPACED_HEADER.search(text) is not None
+
+
 def _spaced_tables(lines: Sequence[Line]) -> List[Tuple[int, int]]:
     """The spans (first, last index) of the tables whose every token was spaced apart: from a
     header to its `Non-trainable params` line (or the next header), spaced in its header or
@@ -507,6 +511,9 @@ def unspace_tables(lines: List[Line]) -> List[Line]:
 
 #: fullwidth punctuation (an input method's `，` `（` `）` `：`, an OCR engine's) → ASCII.
 FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if not chr(code - 0xFEE0).isalnum()}
+#: what a table's line holds when it has any (a shape's `（` `，`, a totals line's `：`): what the
+#: page is searched for, one search a character over a long table's every line; the fix maps them all.
+FULLWIDTH_SEEN = "，（："
 
 
 def _fullwidth_in_table_line(text: str) -> bool:
@@ -533,8 +540,9 @@ REPAIRS: Tuple[Repair, ...] = (
     Repair("hard-wraps", "block", Trigger(any_of=[f"{ch}\n{ch}" for ch in WRAPPED_RULE_ENDS], head=HARD_WRAP_PROBE),
            rejoin_hard_wraps),
     Repair("inline-comments", "block", Trigger(("#",)), strip_comments),
-    Repair("spaced-punctuation", "page", Trigger(any_of=("( None", "( ?", "( type )")), unspace_tables),
-    Repair("fullwidth-punctuation", "line", Trigger(any_of=map(chr, FULLWIDTH), test=_fullwidth_in_table_line),
+    # (a widget spaces the header's parenthesis as it does every other: one search of the page)
+    Repair("spaced-punctuation", "page", Trigger(("( type",), test=_has_spaced_header), unspace_tables),
+    Repair("fullwidth-punctuation", "line", Trigger(any_of=FULLWIDTH_SEEN, test=_fullwidth_in_table_line),
            lambda text: text.translate(FULLWIDTH)),
 )
 
