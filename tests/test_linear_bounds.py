@@ -95,7 +95,7 @@ def test_a_reader_gone_away_ends_the_command_quietly(tmp_path: Path, extra: Tupl
     assert status == 141
 
 
-@pytest.mark.parametrize("scale", [10**6, 10**30])
+@pytest.mark.parametrize("scale", [10**7, 10**30])  # (10**6 took 23 s before: time grew with the value)
 def test_a_real_table_with_every_dim_scaled_ends(tmp_path: Path, scale: int) -> None:
     """Keras 3's conv zoo with every dimension and channel count scaled: the counts no longer
     fit, and the search for what might explain them (kernels as long as a side, group counts
