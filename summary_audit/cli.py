@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Audit, Document
 
 EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
+#: the reader of standard output went away (`check big.txt | head -1`): the status a shell
+#: gives a command SIGPIPE ended (128 + 13), with nothing said.
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +57,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     commands = {"check": _check, "diff": _diff, "codegen": _codegen}
     try:
         with _collector_pause(args):
-            return commands[args.command](args)
+            return _flushed(commands[args.command](args))
+    except BrokenPipeError:
+        return _quiet_after_broken_pipe()
     except SummaryAuditError as error:
         print(error.located(getattr(args, "file", "-")), file=sys.stderr)
         return EXIT_UNREADABLE
@@ -63,6 +68,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130
+
+
+def _flushed(status: int) -> int:
+    """The status, once the report is out of Python's buffer: a reader gone away (a broken
+    pipe) shows here, inside the command's handling, not at the interpreter's exit."""
+    sys.stdout.flush()
+    return status
+
+
+def _quiet_after_broken_pipe() -> int:
+    """Nothing more to write, and nothing to blame: the input was read. Standard output is
+    pointed at the null device so that the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _collector_pause(args: argparse.Namespace) -> ContextManager[None]:
@@ -196,11 +222,18 @@ def _parse_one(path: str) -> Tuple[Optional["Document"], Optional[str]]:
 
 
 def _read(path: str) -> bytes:
-    """The file's bytes; '-' is standard input."""
+    """The file's bytes; '-' is standard input. Read up to one byte over the size limit, never
+    whole: `/dev/zero`, or a file of gigabytes, is refused in a line, not read into memory."""
+    from .text.decoding import MAX_INPUT_BYTES
+
     if path == "-":
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as handle:
-        return handle.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise SummaryAuditError(f"input is longer than {MAX_INPUT_BYTES:,} bytes, the size limit", 1, 1)
+    return data
 
 
 def _status(document: "Document", audits: Sequence["Audit"]) -> int:

@@ -265,6 +265,17 @@ class Finding:
     column: Optional[int] = None
 
 
+class AppliedRepair(NamedTuple):
+    """One repair that changed a line of the paste (the reading stage's `text.REPAIRS`, or
+    the decoding's stray bytes): its kind (a `Repair.kind`), the input's line number, and the
+    column where the repair knows it. Shown in the reports, so the user sees what was read
+    into their text."""
+
+    kind: str
+    line: int
+    column: Optional[int] = None
+
+
 @record
 class Summary:
     """One table found in the input."""
@@ -283,6 +294,8 @@ class Summary:
     columns: Tuple[str, ...] = ()
     #: lines where the paste left rows out (`...`): no chain of shapes runs across one.
     gaps: Tuple[int, ...] = ()
+    #: what was repaired in the paste's lines to read the table, in line order.
+    repairs: Tuple[AppliedRepair, ...] = ()
 
 
 @record

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from operator import itemgetter
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import memo
@@ -20,8 +21,9 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
 from .shapes import one_output
-from .model import CellRepair, Code, Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
+from .model import AppliedRepair, CellRepair, Code, Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
+                   decode_page,
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
 from .printers import DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
@@ -77,11 +79,11 @@ class _RawRow:
 
 def parse(data: Union[str, bytes], source: Optional[str] = None) -> Document:
     """Every summary table in a paste, a document or a notebook, with what could not be read."""
-    text = decode(data) if isinstance(data, bytes) else data
+    text, decoded = decode_page(data) if isinstance(data, bytes) else (data, ())
     if not text.strip():
         return Document(source, (), (ReadError(1, 1, "empty input: no summary to read"),))
     lines, origin = document_lines(text)
-    blocks = find_blocks(clean_lines(lines), origin)
+    blocks = find_blocks(clean_lines(lines, decoded), origin)
     del text, lines  # the blocks hold what is read from here on (a long paste: peak memory)
     summaries: List[Summary] = []
     errors: List[ReadError] = []
@@ -132,7 +134,7 @@ def parse_block(block: Block) -> Summary:
     return Summary(model_name=_model_name(lines[:header_index]), format=table.printer.format,
                    start_line=lines[0].number, end_line=lines[-1].number, rows=table.rows, totals=table.totals,
                    findings=tuple(findings), origin=block.origin, columns=table.columns,
-                   gaps=_with_unread_rows(table.gaps, findings))
+                   gaps=_with_unread_rows(table.gaps, findings), repairs=_in_line_order(block.repairs))
 
 
 def _with_unread_rows(gaps: Tuple[int, ...], findings: Sequence[Finding]) -> Tuple[int, ...]:
@@ -173,7 +175,12 @@ def _parse_headerless(block: Block) -> Summary:
         _table_cut_off(table.rows, findings, lines[-1].number)
     return Summary(model_name=None, format=table.printer.format, start_line=lines[0].number,
                    end_line=lines[-1].number, rows=table.rows, totals=table.totals, findings=tuple(findings),
-                   origin=block.origin, columns=table.columns, gaps=(first,))
+                   origin=block.origin, columns=table.columns, gaps=(first,), repairs=_in_line_order(block.repairs))
+
+
+def _in_line_order(repairs: Sequence[AppliedRepair]) -> Tuple[AppliedRepair, ...]:
+    """A block's repairs by line (the page's, then the block's own, ran in that order), each once."""
+    return tuple(sorted(dict.fromkeys(repairs), key=itemgetter(1))) if repairs else ()
 
 
 class _Table(NamedTuple):

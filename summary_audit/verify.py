@@ -17,6 +17,7 @@ from .layers.base import cut_name_match
 from .layers.base import fmt
 from .model import Audit, Candidate, CellRepair, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
 from .printers import by_format
+from .text.repairs import DOUBTFUL_KINDS
 from .report.common import shape_text
 
 DTYPE_BYTES = ((4, "float32"), (2, "float16/bfloat16"), (8, "float64"), (1, "int8/uint8"))
@@ -67,8 +68,9 @@ def _audit(summary: Summary) -> Audit:
     findings: List[Finding] = list(summary.findings)
     rows = _with_sources_checked(summary, _row_audits(summary.rows, inference.rows, findings), findings)
     unlinked = frozenset(f.line for f in summary.findings if f.code == Code.BAD_CONNECTED and f.line is not None)
-    if unlinked or any(row.repairs for row in summary.rows):
-        rows = _trust_repairs_that_fit(rows, findings, unlinked)
+    retyped = frozenset(r.line for r in summary.repairs if r.kind in DOUBTFUL_KINDS)
+    if unlinked or retyped or any(row.repairs for row in summary.rows):
+        rows = _trust_repairs_that_fit(rows, findings, unlinked, retyped)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -243,20 +245,20 @@ def _cut_known(name: str, names: Iterable[str]) -> bool:
     return any(cut_name_match(name, known) for known in names)
 
 
-def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], unlinked: FrozenSet[int]
-                            ) -> Tuple[RowAudit, ...]:
+def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], unlinked: FrozenSet[int],
+                            retyped: FrozenSet[int] = frozenset()) -> Tuple[RowAudit, ...]:
     """A row read through repairs (an OCR'd `2S6` read as `256`), or whose `Connected to` did
     not read (`unlinked` lines: read as if it followed the row above), is believed only where
     it fits: one that does not is unverified, never a mismatch — and so is a row that does not
     fit an input read from such a row, or that is blamed by such a row (`(line N)` in its
     messages): the repair or the guess, not the table, may be wrong."""
-    doubtful = {audit.row.line for audit in rows if audit.row.repairs} | unlinked
+    doubtful = {audit.row.line for audit in rows if audit.row.repairs or _touched(audit.row, retyped)} | unlinked
     names = {audit.row.name for audit in rows if audit.row.line in doubtful}
     out: List[RowAudit] = []
     dropped: List[int] = []
     for index, audit in enumerate(rows):
         if audit.status == "mismatch" and _doubted(rows, index, doubtful, names):
-            why = "read with repairs that do not fit its formulas" if audit.row.repairs else \
+            why = "read with repairs that do not fit its formulas" if audit.row.repairs or _touched(audit.row, retyped) else \
                 "its Connected to was not read" if audit.row.line in unlinked else \
                 "it is checked against a row read with repairs or without its links"
             audit = audit._replace(status="unverified", messages=(f"not checked: {why}",) + audit.messages)
@@ -266,6 +268,11 @@ def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], u
         findings[:] = [_as_unverified(f) if f.line in dropped and f.severity == "error" and f.code in _ROW_MISMATCHES
                        else f for f in findings]
     return tuple(out)
+
+
+def _touched(row: Row, lines: FrozenSet[int]) -> bool:
+    """Did a doubtful page or line repair (`Repair.doubtful`) change one of the row's lines?"""
+    return bool(lines) and any(line in lines for line in range(row.line, max(row.end_line or 0, row.line) + 1))
 
 
 def _doubted(rows: Sequence[RowAudit], index: int, doubtful: Set[int], names: Set[str]) -> bool:

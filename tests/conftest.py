@@ -14,9 +14,9 @@ FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
-#: fixture folders that hold real pastes and OCR text rather than printer output: their own
+#: fixture folders that hold real pastes, OCR text and widget-scraped text rather than printer output: their own
 #: tests read them (what a printer printed must read exactly; these are measured).
-CORPORA = ("pastes", "ocr")
+CORPORA = ("pastes", "ocr", "widget")
 #: printer output the console already damaged (cropped at its edge, cells cut with `…`):
 #: read exactly by its own test (test_printer_variants), not a clean text to mangle further.
 DAMAGED_PRINTS = ("variants",)

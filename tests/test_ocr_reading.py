@@ -218,7 +218,10 @@ def test_fullwidth_commas_everywhere_cost_no_row() -> None:
     assert all(exact(source, got) and status == "ok" for source, got, status in kept), \
         [(s.name, g and (g.output_shape, g.params), st) for s, g, st in kept if not (exact(s, g) and st == "ok")]
     [row] = [got for source, got, _, _, _ in pairs if got is not None and got.name == "block2_conv2"]
-    assert [r.kind for r in row.repairs] == ["fullwidth-punctuation"] and row.output_shape == (None, 16, 16, 128)
+    assert row.output_shape == (None, 16, 16, 128)
+    [summary] = summary_audit.parse((DEV / "apps-keras_VGG16.notebook.rapidocr.txt").read_bytes()).summaries
+    assert ("fullwidth-punctuation", row.line) in {(r.kind, r.line) for r in summary.repairs} | \
+        {(r.kind, row.line) for r in row.repairs}
 
 
 def test_a_misspelled_header_no_longer_refuses_the_table() -> None:
@@ -237,7 +240,8 @@ def test_a_misspelled_header_no_longer_refuses_the_table() -> None:
                         ("add_1", {"shape-none", "connected-refs"})):
         source, got = by_name[name]
         assert exact(source, got), (name, got)
-        assert {r.kind for r in got.repairs} == kinds, (name, got.repairs)
+        page_repairs = {r.kind for r in summary.repairs if got.line <= r.line <= max(got.end_line or 0, got.line)}
+        assert {r.kind for r in got.repairs} | page_repairs == kinds, (name, got.repairs, page_repairs)
 
 
 def test_dev_ocr_reads_most_rows_whose_digits_were_kept() -> None:

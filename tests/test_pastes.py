@@ -22,7 +22,6 @@ PASTES = sorted(DEV.glob("*.txt"))
 #: paste → what is still read wrong in it.
 KNOWN: Dict[str, str] = {
     "022_keras-site-gemma-lora": "a Keras-Hub preprocessor table (`Tokenizer (type)`, `Vocab #`) is not read as a table",
-    "108_claire-chang-code-widget": "spaces inserted around punctuation (`( None , 30 )`, `288 , 006`, `= = =`)",
     "122_md-table-hand-summary-vgg16": "a hand-written table: rows named in words, another table between rows and totals",
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from itertools import product as cartesian
+from math import gcd
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import Candidate, Shape
@@ -61,7 +62,7 @@ def windows_per_dim(length: Optional[int], out: Optional[int], kernel: int,
     if length is None or out is None:
         return [(1, "valid", 1, 0.5), (1, "same", 1, 0.6)]
     found = []
-    for stride in range(1, max(kernel, 4) + 1):
+    for stride in _strides(length, out, kernel, transposed):
         for padding in PADDINGS:
             for dilation in (1, 2, 3, 4, 6, 8) if stride == 1 and kernel > 1 else (1,):
                 rule = deconv_output_length if transposed else conv_output_length
@@ -69,6 +70,41 @@ def windows_per_dim(length: Optional[int], out: Optional[int], kernel: int,
                     rank = (stride - 1) * 1.0 + (dilation - 1) * 1.5 + (0.2 if padding == "same" else 0)
                     found.append((stride, padding, dilation, rank))
     return sorted(found, key=lambda option: option[3])
+
+
+#: strides up to this are each tried; a longer kernel's longer strides only where the lengths
+#: point (a kernel as long as a side of 10**9: trying every stride up to it never ended).
+MAX_STRIDE_SCAN = 64
+
+
+def _strides(length: int, out: int, kernel: int, transposed: bool) -> Iterable[int]:
+    """The strides to try for one dim: 1 up to the kernel (or 4), each checked by the caller;
+    past `MAX_STRIDE_SCAN`, the few around the one that takes the length to the printed one
+    (out = ceil(length / stride) with either padding, or length * stride transposed)."""
+    top = max(kernel, 4)
+    if top <= MAX_STRIDE_SCAN:
+        return range(1, top + 1)
+    if transposed:
+        near = [out // length] if length > 0 else []
+    else:
+        near = [-(-reach // out) for reach in (length, length - kernel + 1) if out > 0 and reach > 0]
+    solved = {stride + step for stride in near for step in (-1, 0, 1)}
+    return [*range(1, MAX_STRIDE_SCAN + 1), *sorted(s for s in solved if MAX_STRIDE_SCAN < s <= top)]
+
+
+#: groups up to this are each tried; past it, only those leaving as few channels a group.
+MAX_GROUP_SCAN = 4096
+
+
+def _common_divisors(c_in: int, filters: int) -> List[int]:
+    """The group counts above 1 that divide both channel counts, ascending: the divisors of
+    their gcd up to `MAX_GROUP_SCAN`, and those with a quotient up to it (channels of 10**9:
+    trying every count up to them never ended)."""
+    if min(c_in, filters) < 2:
+        return []
+    common = gcd(c_in, filters)
+    small = [d for d in range(1, min(common, MAX_GROUP_SCAN) + 1) if common % d == 0]
+    return sorted({*small[1:], *(common // d for d in small)} - {1})
 
 
 def windows(in_spatial: Sequence[Optional[int]], out_spatial: Sequence[Optional[int]],
@@ -233,10 +269,9 @@ class ConvSpec(LayerSpec):
     def _bias_groups(self, c_in: int, filters: int) -> Iterator[Tuple[bool, int]]:
         for bias in (True, False):
             yield bias, 1
-        for groups in range(2, min(c_in, filters) + 1):
-            if c_in % groups == 0 and filters % groups == 0:
-                yield True, groups
-                yield False, groups
+        for groups in _common_divisors(c_in, filters):
+            yield True, groups
+            yield False, groups
 
     def _ranked(self, config: Dict[str, Any], shape: Shape, query: LayerQuery, rank: float) -> Candidate:
         candidate = self.forward(config, [shape], query.data_format)

@@ -66,7 +66,7 @@ def _open_roles(table: TableLines) -> Tuple[int, ...]:
     header = table.header
     open_at = next((index for index, (_, start) in enumerate(table.roles)
                     if DELIMITERS.split(header[start:], 1)[0].rstrip().endswith("…")), len(table.roles) - 1)
-    return tuple(ROLES.index(role) for role, _ in table.roles[open_at:])
+    return tuple(ROLES.index(role) for role, _ in table.roles[open_at:] if role in ROLES)  # (not an ignored column)
 
 
 def _nested_as_printed(cut: Cutter) -> Cutter:

@@ -13,7 +13,7 @@ import json
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from .. import __version__
-from ..model import Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
+from ..model import AppliedRepair, Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
 from .common import shape_json
 
 INDENT = "  "
@@ -121,12 +121,35 @@ def _summary(audit: Audit, extra: Mapping[str, Any]) -> Dict[str, Any]:
         "start_line": summary.start_line,
         "end_line": summary.end_line,
         "origin": summary.origin,
-        "rows": _Lazy(_row(row) for row in audit.rows),
+        "rows": _Lazy(_rows(audit.rows, summary.repairs)),
         "totals": _totals(audit.totals),
         "status": audit.status,
         "findings": [_finding(f) for f in audit.findings],
+        "repairs": [_repair(r) for r in summary.repairs],
         **extra,
     }
+
+
+def _rows(rows: Sequence[RowAudit], repairs: Sequence[AppliedRepair]) -> Iterator[Dict[str, Any]]:
+    """Each row's report; a row whose lines a repair changed names those repairs (looked up by
+    line: a table without repairs pays nothing)."""
+    if not repairs:
+        yield from map(_row, rows)
+        return
+    by_line: Dict[int, List[Dict[str, Any]]] = {}
+    for repair in repairs:
+        by_line.setdefault(repair.line, []).append(_repair(repair))
+    for audit in rows:
+        report = _row(audit)
+        row = audit.row
+        touched = [r for line in range(row.line, max(row.end_line, row.line) + 1) for r in by_line.get(line, ())]
+        if touched:  # (after the cell repairs the row was read with, if any)
+            report["repairs"] = report.get("repairs", []) + touched
+        yield report
+
+
+def _repair(repair: AppliedRepair) -> Dict[str, Any]:
+    return {"kind": repair.kind, "line": repair.line, "column": repair.column}
 
 
 def _row(audit: RowAudit) -> Dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from ..model import Audit, Document
-from .common import count_text, shape_text
+from .common import count_text, repairs_text, shape_text
 
 STATUS_ICON = {"ok": "✅ ok", "mismatch": "❌ mismatch", "unverified": "❔ unverified"}
 
@@ -31,6 +31,9 @@ def render(document: Document, audits: Sequence[Audit]) -> str:
                          f"(re-derived {count_text(totals.expected_total)}): {STATUS_ICON[totals.status]}")
         for finding in audit.findings:
             parts.append(f"- **{finding.severity}** (line {finding.line}): {_cell(finding.message)}")
+        repaired = repairs_text(summary.repairs)
+        if repaired:
+            parts.append(f"- **info**: {_cell(repaired)}")
         parts.append("")
     for error in document.errors:
         parts.append(f"- **error** (line {error.line}, column {error.column}): {_cell(error.message)}")

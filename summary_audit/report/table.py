@@ -7,7 +7,7 @@ from typing import List, Sequence
 from tabulate import tabulate
 
 from ..model import Audit, Document, TotalsAudit
-from .common import count_text, mark, shape_text
+from .common import count_text, mark, repairs_text, shape_text
 
 HEADERS = ("line", "layer (type)", "output shape", "Param #", "expected", "", "why")
 
@@ -32,6 +32,9 @@ def _summary(audit: Audit) -> str:
     lines = [title, table, _totals(audit.totals)]
     lines += [f"  {f.severity}: line {f.line}: {f.message}" if f.line else f"  {f.severity}: {f.message}"
               for f in audit.findings]
+    repaired = repairs_text(summary.repairs)
+    if repaired:
+        lines.append(f"  info: {repaired}")
     return "\n".join(line for line in lines if line)
 
 

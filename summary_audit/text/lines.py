@@ -11,7 +11,7 @@ from functools import partial
 from operator import itemgetter
 from typing import List, NamedTuple, Optional, Sequence, Tuple
 
-from ..model import record
+from ..model import AppliedRepair, record
 
 
 class Line(NamedTuple):
@@ -22,14 +22,6 @@ class Line(NamedTuple):
     text: str
     #: cut out of a line that held a whole collapsed table: its column positions mean nothing.
     collapsed: bool = False
-
-
-class AppliedRepair(NamedTuple):
-    """One repair that changed a line: its kind (a `Repair.kind`) and the input's line number
-    (a later issue shows them per row and in the JSON report's `repairs`)."""
-
-    kind: str
-    line: int
 
 
 class Page(NamedTuple):

@@ -116,16 +116,20 @@ SCOPES = ("page", "line", "block")
 
 class Repair(_Declaration):
     """One kind of paste damage: where it is looked for (`scope`: "page", "line" or "block"),
-    what shows it, how it is undone (a `PageFix`, a `LineFix` or a `BlockFix`)."""
+    what shows it, how it is undone (a `PageFix`, a `LineFix` or a `BlockFix`). `doubtful`: the
+    damage comes with others no repair sees (a screenshot's OCR, a widget's retyping), so a row
+    it touched is believed only where it fits (never a mismatch: `verify`)."""
 
-    __slots__ = ("kind", "scope", "trigger", "fix")
+    __slots__ = ("kind", "scope", "trigger", "fix", "doubtful")
 
     kind: str
     scope: str
     trigger: Trigger
     fix: Union[PageFix, LineFix, BlockFix]
+    doubtful: bool
 
-    def __init__(self, kind: str, scope: str, trigger: Trigger, fix: Union[PageFix, LineFix, BlockFix]) -> None:
+    def __init__(self, kind: str, scope: str, trigger: Trigger, fix: Union[PageFix, LineFix, BlockFix],
+                 doubtful: bool = False) -> None:
         if scope not in SCOPES:
             raise ValueError(f"repair {kind!r}: scope {scope!r} is not one of {SCOPES}")
         fill = object.__setattr__
@@ -133,6 +137,7 @@ class Repair(_Declaration):
         fill(self, "scope", scope)
         fill(self, "trigger", trigger)
         fill(self, "fix", fix)
+        fill(self, "doubtful", doubtful)
 
 
 # ---- page repairs ------------------------------------------------------------------------------
@@ -497,6 +502,143 @@ def rejoin_cut_totals(lines: List[Line]) -> List[Line]:
             skip = True
         joined.append(line)
     return joined if len(joined) != len(lines) else lines
+# ---- tokens spaced apart, fullwidth punctuation ------------------------------------------------
+
+#: what shows a table whose tokens a code widget (or a gutter's copy) spaced apart: its header's
+#: `Layer ( type )`, a shape's `( None ,`; and what shows one printed as Keras prints it.
+SPACED_HEADER = re.compile(r"Layer\s*\(\s+type\s+\)")
+SPACED_SHAPE = re.compile(r"\(\s+(?:None|\?)\s+,")
+PLAIN_SHAPE = re.compile(r"\((?:None|\?),")
+#: where a table ends: its `Non-trainable params` line (spaced or not).
+TABLE_END = re.compile(r"Non\s*-\s*trainable\s+params")
+BOX_BARS = re.compile("[│┃|]")
+#: a `Connected to` reference's indexes spaced from it (`input_1 [ 0 ] [ 0 ]`).
+SPACED_INDEX = re.compile(r"(?<=[\w\]])\s*\[\s*(\d+)\s*\]")
+#: a parenthesis, bracket or comma with the spaces around it.
+SPACED_PUNCTUATION = re.compile(r"\s*([()\[\],])\s*")
+#: a rule drawn with its characters spaced apart (`= = = = =`).
+SPACED_RULE = re.compile(r"(?<!\S)([=_\-─━])(?: \1){4,}(?!\S)")
+SPACED_HYPHEN = re.compile(r"\bNon\s+-\s+trainable\b")
+#: the `…` Keras 3 cuts a long name with, spaced from the name.
+SPACED_ELLIPSIS = re.compile(r"(?<=\w) …")
+
+
+def unspace_tokens(text: str) -> str:
+    """One line of a spaced table as Keras printed it: `( None , 30 )` → `(None, 30)`,
+    `288 , 006` → `288,006`, `input_1 [ 0 ] [ 0 ]` → `input_1[0][0]`, `= = =` → `===`,
+    `Non - trainable` → `Non-trainable`, `a_long_name …` → `a_long_name…`."""
+    text = SPACED_INDEX.sub(r"[\1]", text)
+    text = _unspace_punctuation(text)
+    text = SPACED_RULE.sub(lambda match: match.group(1) * (len(match.group()) // 2 + 1), text)
+    text = SPACED_ELLIPSIS.sub("…", text)
+    return SPACED_HYPHEN.sub("Non-trainable", text)
+
+
+def _unspace_punctuation(text: str) -> str:
+    """Parentheses and brackets closed on what they hold, commas as Keras prints them: `, `
+    inside a shape, none in a count's thousands (`288 , 006`). One pass along the line: a
+    table's parentheses never nest (a `(` inside one means the first was cut: `( MaxPooling2`),
+    and only brackets hold them (`[ ( None , 3 ) ]`)."""
+    pieces: List[str] = []
+    last = 0
+    in_paren = in_bracket = False
+    for match in SPACED_PUNCTUATION.finditer(text):
+        mark, before, after = match.group(1), text[last:match.start()], text[match.end():match.end() + 4]
+        pieces.append(before)
+        at_start = last == 0 and not before.strip()  # (a wrapped cell's piece keeps its place)
+        spaces = text[match.start():match.start(1)]
+        if mark in "([":
+            pieces.append((spaces if at_start or before[-1:] not in ("", "(", "[") else "") + mark)
+            in_paren, in_bracket = in_paren or mark == "(", in_bracket or mark == "["
+        elif mark in ")]":
+            pieces.append((spaces if at_start else "") + mark
+                          + (text[match.end(1):match.end()] if after[:1] not in ")]," else ""))
+            in_paren, in_bracket = False, in_bracket and mark == ")"
+        elif in_paren or in_bracket:
+            pieces.append(", ")
+        elif before[-1:].isdigit() and after[:3].isdigit() and not after[3:4].isdigit():
+            pieces.append(",")  # a count's thousands
+        else:
+            pieces.append(match.group())
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _has_spaced_header(text: str) -> bool:
+    return SPACED_HEADER.search(text) is not None
+
+
+def _spaced_tables(lines: Sequence[Line]) -> List[Tuple[int, int]]:
+    """The spans (first, last index) of the tables whose every token was spaced apart: from a
+    header to its `Non-trainable params` line (or the next header), spaced in its header or
+    its shapes, and with no shape printed as Keras prints it (a table that holds `(None, 30)`
+    is not one a widget spaced: nothing in it is touched)."""
+    spans: List[Tuple[int, int]] = []
+    start: Optional[int] = None
+    spaced = plain = False
+    for index, line in enumerate(lines):
+        text = line.text
+        if "Layer" in text and is_header(text):
+            if start is not None and spaced and not plain:
+                spans.append((start, index - 1))
+            start, spaced, plain = index, bool(SPACED_HEADER.search(text)), False
+        if start is None:
+            continue
+        spaced = spaced or bool(SPACED_SHAPE.search(text))
+        plain = plain or bool(PLAIN_SHAPE.search(text))
+        if TABLE_END.search(text):
+            if spaced and not plain:
+                spans.append((start, index))
+            start = None
+    if start is not None and spaced and not plain:
+        spans.append((start, len(lines) - 1))
+    return spans
+
+
+#: the rest of a type a printer wrapped onto the next line (`)`, `2 D )`), alone on it.
+TYPE_TAIL = re.compile(r"\s*([A-Za-z0-9_ ]{0,40}\))\s*")
+#: a type left open where its line wrapped it: `(MaxPooling2D` before the shape.
+OPEN_TYPE = re.compile(r"\([A-Za-z_]\w*(?=\s+[(\[]|\s+multiple\b)")
+
+
+def unspace_tables(lines: List[Line]) -> List[Line]:
+    """The tables a code widget printed with a space around every token, as Keras printed them.
+    The widget's spaces moved every cell: their columns line up with nothing now (read whole,
+    as a collapsed table's; a box table's bars still part its cells), so a type's wrapped
+    tail is put back where the type was cut (`(MaxPooling2D` + `)`)."""
+    fixed = list(lines)
+    for first, last in _spaced_tables(lines):
+        opened: Optional[int] = None
+        for index in range(first, last + 1):
+            text = unspace_tokens(lines[index].text)
+            tail = TYPE_TAIL.fullmatch(text) if opened is not None and text.strip() else None
+            if tail is not None and opened is not None:
+                before = fixed[opened].text
+                cut = OPEN_TYPE.search(before)
+                if cut is not None:
+                    joined = before[:cut.end()] + tail.group(1).replace(" ", "") + before[cut.end():]
+                    fixed[opened] = fixed[opened]._replace(text=joined)
+                    text, opened = "", None
+            elif text.strip():
+                opened = index if OPEN_TYPE.search(text) else None
+            if text != lines[index].text:
+                fixed[index] = lines[index]._replace(text=text, collapsed=not BOX_BARS.search(text))
+    return fixed if fixed != lines else lines
+
+
+#: fullwidth punctuation (an input method's `，` `（` `）` `：`, an OCR engine's) → ASCII.
+FULLWIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if not chr(code - 0xFEE0).isalnum()},
+             ord("、"): ord(","), ord("。"): ord(".")}
+#: what a table's line holds when it has any (a shape's `（` `，`, a totals line's `：`): what the
+#: page is searched for, one search a character over a long table's every line; the fix maps them all.
+FULLWIDTH_SEEN = "，（："
+
+
+def _fullwidth_in_table_line(text: str) -> bool:
+    """A table's line (a row, its header, a totals line), not the page's prose in Chinese."""
+    ascii_text = text.translate(FULLWIDTH)
+    return may_be_row(ascii_text) or "params" in ascii_text or "Layer" in ascii_text
 
 
 # ---- the registry ------------------------------------------------------------------------------
@@ -524,6 +666,10 @@ REPAIRS: Tuple[Repair, ...] = (
     # (what html2text and markdownify write: a printed `____` rule holds neither, so a print pays nothing)
     Repair("thematic-breaks", "line", Trigger(any_of=("* *", "---"), test=_is_thematic_break), lambda text: "_" * 20),
     Repair("reflowed-totals", "page", Trigger(("params",), test=_has_cut_totals), rejoin_cut_totals),
+    # (a widget spaces the header's parenthesis as it does every other: one search of the page)
+    Repair("spaced-punctuation", "page", Trigger(("( type",), test=_has_spaced_header), unspace_tables),
+    Repair("fullwidth-punctuation", "line", Trigger(any_of=FULLWIDTH_SEEN, test=_fullwidth_in_table_line),
+           lambda text: text.translate(FULLWIDTH), doubtful=True),
 )
 
 
@@ -542,11 +688,11 @@ def _touched(before: Sequence[Line], after: Sequence[Line]) -> List[int]:
 # ---- the passes --------------------------------------------------------------------------------
 
 
-def clean_lines(lines: Iterable[Line]) -> Page:
+def clean_lines(lines: Iterable[Line], decoded: Iterable[AppliedRepair] = ()) -> Page:
     """The page repairs, then the line repairs on each line (when the page holds anything
-    any of them looks for)."""
+    any of them looks for); `decoded`: the repairs the decoding made (stray bytes), first."""
     lines = list(lines)
-    applied: List[AppliedRepair] = []
+    applied: List[AppliedRepair] = list(decoded)
     texts: Optional[List[str]] = None
     whole = ""
     for repair in _of_scope("page"):
@@ -609,3 +755,7 @@ def repair_block(lines: List[Line], whole: Optional[str] = None) -> Tuple[List[L
             applied.extend(AppliedRepair(repair.kind, number) for number in _touched(lines, fixed))
             lines, whole = fixed, None
     return lines, tuple(applied)
+
+
+#: the kinds whose rows are believed only where they fit (`Repair.doubtful`).
+DOUBTFUL_KINDS = frozenset(repair.kind for repair in REPAIRS if repair.doubtful)
