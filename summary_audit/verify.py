@@ -308,17 +308,7 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     problems = [_check_sum(totals, sums, optimizer, expected), _check_split(totals)]
     warnings = [_check_frozen(totals, frozen, sums.printed)] + _check_sizes(totals)
     excuse = _why_rows_cannot_add_up(summary, counted) if problems[0][1] else None
-    unchecked = False  # (a count or a row not read, a totals line read with repairs: the sum says nothing)
-    if excuse is not None:
-        code, why = excuse
-        warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
-        problems[0] = (problems[0][0], None)
-        unchecked = "could not be read" in why
-    if totals.repaired and any(text for _, text in problems):  # (a repaired count that does not fit: not trusted)
-        warnings.extend((code, totals.lines.get("total"), f"{text} (a totals line was read with repairs: not trusted)")
-                        for code, text in problems if text)
-        problems = [(code, None) for code, _ in problems]
-        unchecked = True
+    problems, unchecked = _excused(totals, problems, warnings, excuse)
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:
         findings.append(Finding("error", totals.lines.get("total"), code, text))
@@ -332,6 +322,25 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
         # know, not the rows' (it adds up, so it is not contradicted either)
         return TotalsAudit(totals, expected + optimizer, None, None, status)
     return TotalsAudit(totals, expected + optimizer, expected - frozen, frozen, status)
+
+
+def _excused(totals: Totals, problems: List[Tuple[Code, Optional[str]]], warnings: List[Any],
+             excuse: Optional[Tuple[Code, str]]) -> Tuple[List[Tuple[Code, Optional[str]]], bool]:
+    """The problems left once what the table cannot show is allowed for (rows left out, a
+    count cut or unread: the sum is a warning; a totals line read with repairs that does not
+    fit: not trusted), and whether the totals then go unchecked. Warnings are added to."""
+    unchecked = False
+    if excuse is not None:
+        code, why = excuse
+        warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
+        problems = [(problems[0][0], None)] + problems[1:]
+        unchecked = "could not be read" in why
+    if totals.repaired and any(text for _, text in problems):
+        warnings.extend((code, totals.lines.get("total"), f"{text} (a totals line was read with repairs: not trusted)")
+                        for code, text in problems if text)
+        problems = [(code, None) for code, _ in problems]
+        unchecked = True
+    return problems, unchecked
 
 
 def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[Code, str]]:
