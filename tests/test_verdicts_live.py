@@ -52,12 +52,12 @@ def test_a_correct_unusual_table_is_ok(library: str, build: Any) -> None:
     assert [r.expected_params for r in audit.rows if r.expected_params] == [l.count_params() for l in layers]
 
 
-def _residual_net(keras: Any) -> Any:
+def _residual_net(keras: Any, rewired: bool = False) -> Any:
     L = keras.layers
     image = keras.Input((8, 8, 3), name="image")
     a = L.Conv2D(16, 3, padding="same", name="conv_a")(image)
     b = L.Conv2D(16, 3, padding="same", name="conv_b")(a)
-    added = L.Add(name="residual")([a, b])
+    added = L.Add(name="residual")([b if rewired else a, b])
     return keras.Model(image, L.Dense(2, name="head")(L.GlobalAveragePooling2D(name="pool")(added)))
 
 
@@ -105,12 +105,7 @@ def test_the_residual_net_as_printed_is_ok(library: str) -> None:
 
 def _rewired_net(keras: Any) -> Any:
     """`_residual_net` with its residual connection rewired: `add([b, b])` for `add([a, b])`."""
-    L = keras.layers
-    image = keras.Input((8, 8, 3), name="image")
-    a = L.Conv2D(16, 3, padding="same", name="conv_a")(image)
-    b = L.Conv2D(16, 3, padding="same", name="conv_b")(a)
-    added = L.Add(name="residual")([b, b])
-    return keras.Model(image, L.Dense(2, name="head")(L.GlobalAveragePooling2D(name="pool")(added)))
+    return _residual_net(keras, rewired=True)
 
 
 @pytest.mark.parametrize("library", ["keras", "tf_keras"])
