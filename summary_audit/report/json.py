@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # (the C function when built)
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from .. import __version__
 from ..model import Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
@@ -104,12 +105,51 @@ def _emit(value: Any, depth: int, out: "_Chunks") -> None:
     if isinstance(value, dict) and any(isinstance(item, _Lazy) for item in value.values()):
         out.write("{")
         for position, (key, item) in enumerate(value.items()):
-            out.write(("," if position else "") + inner + json.dumps(key, ensure_ascii=False) + ": ")
+            out.write(("," if position else "") + inner + encode_basestring(key) + ": ")
             _emit(item, depth + 1, out)
         out.write("\n" + INDENT * depth + "}")
         return
+    out.write(_layout(value, INDENT * depth))
+
+
+def _float(value: float) -> str:
+    """A float as the json module writes it (NaN and the infinities by their JavaScript names)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+#: Each scalar type's JSON text, by the functions the C encoder itself calls (strings escaped in C).
+_SCALARS: Dict[type, Callable[[Any], str]] = {
+    str: encode_basestring, int: int.__repr__, float: _float, bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null"}
+
+
+def _layout(value: Any, margin: str) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` starting at `margin`: the pure-Python
+    encoder that `indent` selects was most of a long report's time; here only the layout is
+    Python (one join a container, each scalar written inline by `_SCALARS`), and anything
+    unusual (a non-string key, a type of its own) goes back to `json.dumps`."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    kind = type(value)
+    inner = margin + INDENT
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        items = [_SCALARS[type(item)](item) if type(item) in _SCALARS else _layout(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
+    if kind is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        items = [encode_basestring(key) + ": " + (_SCALARS[type(item)](item) if type(item) in _SCALARS
+                                                  else _layout(item, inner)) for key, item in value.items()]
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "}"
     text = json.dumps(value, ensure_ascii=False, indent=len(INDENT))
-    out.write(text.replace("\n", "\n" + INDENT * depth) if depth and "\n" in text else text)
+    return text.replace("\n", "\n" + margin) if margin and "\n" in text else text
 
 
 def _summary(audit: Audit, extra: Mapping[str, Any]) -> Dict[str, Any]:
