@@ -58,6 +58,20 @@ def report(document: Document, audits: Sequence[Audit],
     }
 
 
+def plain_report(document: Document, audits: Sequence[Audit],
+                 extras: Optional[Sequence[Mapping[str, Any]]] = None) -> Dict[str, Any]:
+    """The report as plain dicts and lists: what one `json.dumps` writes whole (a `--jsonl` line)."""
+    return _plain(report(document, audits, extras))  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Lazy):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict) and any(isinstance(item, _Lazy) for item in value.values()):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
 class _Chunks:
     """Writes gathered into pieces of about a megabyte: one system call a row would cost more
     than the row (an unbuffered stdout, `python -u`, writes each piece at once)."""

@@ -1,0 +1,184 @@
+"""summary-audit on real printed models, per printer: in-process and end to end through the CLI.
+
+Usage:
+    python benchmarks/real_models.py                 # 1,000 and 10,000 rows, best of 3
+    python benchmarks/real_models.py --rows 20000 --repeat 5
+    python benchmarks/real_models.py --write DIR     # only write the documents (DIR/<printer>_<rows>.txt)
+
+The documents are the application and zoo tables stored in fixtures/ as each printer printed
+them (ResNet50, MobileNetV2, VGG16, MobileNet, the layer zoos; the legacy printers' tables),
+one printer's tables one after another, repeated until the document holds the rows asked for.
+Unlike benchmarks/synthetic.py (three row readings over and over, which the per-row caches
+serve), their rows are as varied as real models are.
+
+Every figure is printed beside the spell it was measured in: the time and the speed of a
+fixed calibration loop (`spell`) run just before, so that figures from a slow minute of a
+shared machine can be told from a slow program. The runs take turns (each round times every
+document once, in every mode), so a slow spell falls on all figures alike. A missed target
+is printed, never an exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FIXTURES = ROOT / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+from summary_audit.speed import paused_gc  # noqa: E402
+
+#: Targets from issue 17 (printed, never enforced).
+IN_PROCESS_TARGET = 50_000
+END_TO_END_JSON_TARGET = 40_000
+
+#: Each printer's real tables: the folders and name patterns of its stored prints.
+PRINTERS: Dict[str, Tuple[Tuple[str, str], ...]] = {
+    "keras3": (("live/keras", "ResNet50__default.txt"), ("live/keras", "MobileNetV2__default.txt"),
+               ("live/keras", "*zoo__default.txt"), ("corpus/applications/keras", "*.txt")),
+    "tf_keras": (("live/tf_keras", "ResNet50__default.txt"), ("live/tf_keras", "MobileNetV2__default.txt"),
+                 ("live/tf_keras", "*zoo__default.txt"), ("corpus/applications/tf_keras", "*.txt")),
+    "tfkeras-2.12": (("legacy/tfkeras-2.12", "*.txt"),),
+    "tfkeras-2.6": (("legacy/tfkeras-2.6", "*.txt"),),
+    "keras-2.3.1": (("legacy/keras-2.3.1", "*.txt"),),
+    "keras-1.2.2": (("legacy/keras-1.2.2", "*.txt"),),
+}
+
+
+def tables(printer: str) -> List[Tuple[str, int]]:
+    """The printer's stored tables that read as summaries, each with its row count."""
+    import summary_audit
+
+    found: List[Tuple[str, int]] = []
+    for folder, pattern in PRINTERS[printer]:
+        for path in sorted((FIXTURES / folder).glob(pattern)):
+            text = path.read_text(encoding="utf-8")
+            rows = sum(len(s.rows) for s in summary_audit.parse(text).summaries)
+            if rows:
+                found.append((text.rstrip("\n") + "\n", rows))
+    return found
+
+
+def document(printer: str, rows: int) -> Tuple[str, int, int]:
+    """The printer's tables one after another, over and over, until they hold `rows` rows:
+    the text, its row count and its summary count."""
+    parts: List[str] = []
+    held = summaries = 0
+    stored = tables(printer)
+    while held < rows:
+        for text, count in stored:
+            parts.append(text)
+            held += count
+            summaries += 1
+            if held >= rows:
+                break
+    return "\n\n".join(parts), held, summaries
+
+
+def spell() -> str:
+    """When, and how fast this machine is just now: a fixed pure-Python loop's iterations per
+    microsecond (higher is a quieter spell)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(300_000):
+        total += i % 7
+    rate = 300_000 / (time.perf_counter() - start) / 1e6
+    return f"[{time.strftime('%H:%M:%S')} calib {rate:.1f} it/us]"
+
+
+def in_process(text: str) -> float:
+    """One cold parse + audit (the memoized readings forgotten, the grammar kept)."""
+    import summary_audit
+    from summary_audit import memo
+
+    memo.clear_readings()
+    with paused_gc():
+        start = time.perf_counter()
+        document_ = summary_audit.parse(text)
+        for summary in document_.summaries:
+            summary_audit.audit(summary)
+        return time.perf_counter() - start
+
+
+def end_to_end(path: Path, extra: Sequence[str]) -> float:
+    """One fresh `summary-audit check PATH [extra]` process, its output read and dropped."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "summary_audit", "check", str(path), *extra],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(ROOT))
+    taken = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"check {path.name} {' '.join(extra)} exited {done.returncode}: "
+                         f"{done.stderr.decode(errors='replace')[:300]}")
+    return taken
+
+
+MODES: Dict[str, Tuple[str, Optional[int]]] = {
+    "parse+audit": ("", IN_PROCESS_TARGET), "check": ("", None), "check --json": ("--json", END_TO_END_JSON_TARGET)}
+
+
+def measure(printers: Sequence[str], sizes: Sequence[int], repeat: int, folder: Path) -> None:
+    """Best of `repeat` per (printer, size, mode), the runs taking turns; one line per figure."""
+    import summary_audit
+
+    summary_audit.audit(summary_audit.parse(tables(printers[0])[0][0]).summaries[0])  # the grammar, once
+    docs: Dict[Tuple[str, int], Tuple[str, Path, int]] = {}
+    for printer in printers:
+        for size in sizes:
+            text, rows, count = document(printer, size)
+            path = folder / f"{printer}_{size}.txt"
+            path.write_text(text, encoding="utf-8")
+            docs[(printer, size)] = (text, path, rows)
+            print(f"  {printer} {size:,}: {rows:,} rows in {count} summaries, {len(text) / 1e6:.1f} MB")
+    best: Dict[Tuple[str, int, str], Tuple[float, str]] = {}
+    runs: Dict[str, Callable[[str, Path], float]] = {
+        "parse+audit": lambda text, path: in_process(text),
+        "check": lambda text, path: end_to_end(path, ()),
+        "check --json": lambda text, path: end_to_end(path, ("--json",)),
+    }
+    for _ in range(repeat):
+        for (printer, size), (text, path, rows) in docs.items():
+            for mode, run in runs.items():
+                when = spell()
+                taken = run(text, path)
+                key = (printer, size, mode)
+                if key not in best or taken < best[key][0]:
+                    best[key] = (taken, when)
+    for (printer, size, mode), (taken, when) in best.items():
+        rows = docs[(printer, size)][2]
+        rate = rows / taken
+        target = MODES[mode][1]
+        verdict = "" if target is None else (f">= {target:,}  " + ("PASS" if rate >= target else "MISS"))
+        print(f"  {printer:<13}{size:>7,} {mode:<13}{taken:8.3f} s {rate:>9,.0f} rows/s  {verdict:<20}{when}")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--rows", default="1000,10000", help="comma-separated document sizes in rows")
+    options.add_argument("--repeat", type=int, default=3, help="best of this many runs (taking turns)")
+    options.add_argument("--printers", default=",".join(PRINTERS), help="comma-separated printers")
+    options.add_argument("--write", metavar="DIR", help="only write the documents into DIR")
+    args = options.parse_args(argv)
+    sizes = [int(n) for n in args.rows.split(",")]
+    printers = args.printers.split(",")
+    if args.write:
+        for printer in printers:
+            for size in sizes:
+                text, rows, count = document(printer, size)
+                (Path(args.write) / f"{printer}_{size}.txt").write_text(text, encoding="utf-8")
+                print(f"{printer}_{size}.txt: {rows:,} rows, {count} summaries")
+        return 0
+    print(f"real printed models, best of {args.repeat}, taking turns {spell()}")
+    with tempfile.TemporaryDirectory(prefix="summary-audit-real-") as folder:
+        measure(printers, sizes, args.repeat, Path(folder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
