@@ -105,6 +105,12 @@ def _check(args: argparse.Namespace) -> int:
 
         write(document, audits, sys.stdout, [{"cross_check": as_json(c)} for c in checks] if checks else None)
         print()
+    elif checks is None and not args.markdown:
+        from .report.table import write as write_table
+
+        write_table(document, audits, sys.stdout)  # (a summary at a time)
+        print()
+        _print_errors(document, source)
     else:
         text = renderer("markdown" if args.markdown else "table")(document, audits)
         if checks is not None:
@@ -112,10 +118,14 @@ def _check(args: argparse.Namespace) -> int:
 
             text = attach(text, checks)
         print(text)
-        for error in document.errors:
-            place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
-            print(f"{place}: {error.message}", file=sys.stderr)
+        _print_errors(document, source)
     return max(_status(document, audits), _cross_check_status(checks or []))
+
+
+def _print_errors(document: "Document", source: str) -> None:
+    for error in document.errors:
+        place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
+        print(f"{place}: {error.message}", file=sys.stderr)
 
 
 def _cross_check_status(checks: Sequence[object]) -> int:
