@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .infer import RowInference, infer, shape_fits
 from .layers import REGISTRY
-from .layers.base import cut_name_match
+from .layers.base import CutNames
 from .layers.base import fmt
 from .model import Audit, Candidate, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
 from .printers import by_format
@@ -155,21 +155,16 @@ def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings
             not any(map(REGISTRY.is_input_row, summary.rows)):
         return rows
     names = {row.name for row in summary.rows if row.name}
+    cut = CutNames(names)
     checked = list(rows)
     for index, row in enumerate(summary.rows[1:], start=1):
-        missing = [ref.layer for ref in row.inbound if ref.layer not in names and not _cut_known(ref.layer, names)]
+        missing = [ref.layer for ref in row.inbound if ref.layer not in names and not cut.matches(ref.layer)]
         if missing:
             text = f"Connected to names {', '.join(missing)}, which is no layer of this table"
             findings.append(Finding("error", row.line, Code.UNKNOWN_SOURCE, f"{row.name}: {text}"))
             audit = checked[index]
             checked[index] = audit._replace(status="mismatch", messages=audit.messages + (text,))
     return tuple(checked)
-
-
-def _cut_known(name: str, names: Iterable[str]) -> bool:
-    """A name cut at the column edge (`batch_normalizat…`) names the row it begins, and a
-    row's cut name the references it begins."""
-    return any(cut_name_match(name, known) for known in names)
 
 
 # ---- totals ------------------------------------------------------------------------------------
