@@ -53,7 +53,8 @@ def report(document: Document, audits: Sequence[Audit],
     return {
         "version": __version__,
         "source": document.source,
-        "summaries": _Lazy(_summary(audit, more[i] if i < len(more) else {}) for i, audit in enumerate(audits)),
+        "summaries": _Lazy((_summary(audit, more[i] if i < len(more) else {}) for i, audit in enumerate(audits)),
+                           nested=True),
         "errors": [_error(error) for error in document.errors],
     }
 
@@ -96,10 +97,12 @@ class _Chunks:
 
 
 class _Lazy:
-    """A JSON list made item by item as it is written."""
+    """A JSON list made item by item as it is written; `nested` when its items hold `_Lazy`
+    lists in turn (the summaries; a row holds none, and is laid out whole)."""
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    def __init__(self, items: Iterable[Any], nested: bool = False) -> None:
         self.items = items
+        self.nested = nested
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.items)
@@ -109,11 +112,14 @@ def _emit(value: Any, depth: int, out: "_Chunks") -> None:
     """`json.dumps(value, ensure_ascii=False, indent=2)` at this depth, streaming `_Lazy` lists."""
     inner = "\n" + INDENT * (depth + 1)
     if isinstance(value, _Lazy):
-        empty = True
+        empty, margin = True, INDENT * (depth + 1)
         for item in value:
             out.write(("[" if empty else ",") + inner)
             empty = False
-            _emit(item, depth + 1, out)
+            if value.nested:
+                _emit(item, depth + 1, out)
+            else:
+                out.write(_layout(item, margin))
         out.write("[]" if empty else "\n" + INDENT * depth + "]")
         return
     if isinstance(value, dict) and any(isinstance(item, _Lazy) for item in value.values()):
@@ -241,11 +247,11 @@ def _error(error: ReadError) -> Dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    """Configs hold tuples; JSON wants lists."""
+    """Configs hold tuples; JSON wants lists. (Scalars, the commonest, are looked at first.)"""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     return str(value)
