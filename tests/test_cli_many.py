@@ -125,3 +125,29 @@ def test_the_one_file_function_is_the_json_report() -> None:
     os.chdir(ROOT)
     assert report(str(SAMPLE.relative_to(ROOT))) == json.loads(run(str(SAMPLE.relative_to(ROOT)), "--json").stdout)
 
+
+
+def test_progress_on_a_terminal_only_once_the_run_is_long() -> None:
+    import io
+
+    from summary_audit.many import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quick = Terminal()
+    progress = Progress(3, quick)
+    progress.step(10)
+    progress.end()
+    assert quick.getvalue() == ""  # a short run shows nothing
+    long = Terminal()
+    progress = Progress(3, long)
+    progress.start -= 5  # (as if it had run five seconds)
+    progress.last -= 5
+    progress.step(1000)
+    progress.step(500)
+    progress.end()
+    shown = long.getvalue()
+    assert shown.startswith("\r1/3 files, 1,000 rows, ") and "\r2/3 files, 1,500 rows, " in shown
+    assert shown.endswith(" rows/s\n") and shown.count("\n") == 1  # one line, rewritten
