@@ -318,7 +318,7 @@ def real_models(report: Report, printers: Sequence[str], size: int, repeat: int)
     for printer, rows_asked, mode, taken, rows, when in figures:
         rate = rows / taken
         target, passed = real.verdict(mode, rate)
-        report.add(f"{printer} {mode} {rows_asked:,} {when[1:9]}", f"{taken:.3f} s {rate:>8,.0f} rows/s", target, passed)
+        report.add(f"{printer} {mode} {rows_asked:,} {when}", f"{taken:.3f} s {rate:>8,.0f} rows/s", target, passed)
 
 
 # ---- main ------------------------------------------------------------------------------------------------
