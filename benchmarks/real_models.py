@@ -4,6 +4,7 @@ Usage:
     python benchmarks/real_models.py                 # 1,000 and 10,000 rows, best of 3
     python benchmarks/real_models.py --rows 20000 --repeat 5
     python benchmarks/real_models.py --write DIR     # only write the documents (DIR/<printer>_<rows>.txt)
+    python benchmarks/real_models.py --corpus        # one `check --jsonl --jobs 2` call against a process a file
 
 The documents are the application and zoo tables stored in fixtures/ as each printer printed
 them (ResNet50, MobileNetV2, VGG16, MobileNet, the layer zoos; the legacy printers' tables),
@@ -172,13 +173,60 @@ def show(figures: Sequence[Figure]) -> None:
         print(f"  {printer:<13}{size:>7,} {mode:<13}{taken:8.3f} s {rate:>9,.0f} rows/s  {target:<18}{mark:<5}{when}")
 
 
+CORPUS_TARGET = 20.0
+
+
+def _status(report: Dict[str, object]) -> int:
+    summaries = report["summaries"]
+    if not summaries:
+        return 2
+    return 1 if any(s["status"] == "mismatch" for s in summaries) else 0  # type: ignore[index,union-attr]
+
+
+def corpus(jobs: int, sample: int) -> None:
+    """One `check --jsonl --jobs N` call over every printer table in fixtures/ against one
+    process per file (timed on every k-th file, `sample` of them, and scaled to all), with the
+    same exit status file by file."""
+    import json
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import printer_fixtures
+
+    paths = [str(p.relative_to(ROOT)) for p in printer_fixtures()]
+    when = spell()
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "summary_audit", "check", *paths, "--jsonl", "--jobs", str(jobs)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(ROOT))
+    together = time.perf_counter() - start
+    statuses = {r["source"]: _status(r) for r in map(json.loads, done.stdout.decode().splitlines())}
+    step = max(1, len(paths) // sample)
+    alone: List[float] = []
+    for path in paths[::step]:
+        start = time.perf_counter()
+        one = subprocess.run([sys.executable, "-m", "summary_audit", "check", path, "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(ROOT))
+        alone.append(time.perf_counter() - start)
+        if one.returncode != statuses.get(path):
+            raise SystemExit(f"{path}: exit {one.returncode} alone, {statuses.get(path)} in the --jsonl call")
+    apart = sum(alone) / len(alone) * len(paths)
+    ratio = apart / together
+    print(f"  corpus: {len(paths)} printer tables, one --jsonl --jobs {jobs} call {together:.2f} s; one process a file "
+          f"{apart:.1f} s (from {len(alone)} of them, same statuses): {ratio:.1f}x  >= {CORPUS_TARGET:.0f}x "
+          f"{'PASS' if ratio >= CORPUS_TARGET else 'MISS'} {when}")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--rows", default="1000,10000", help="comma-separated document sizes in rows")
     options.add_argument("--repeat", type=int, default=3, help="best of this many runs (taking turns)")
     options.add_argument("--printers", default=",".join(PRINTERS), help="comma-separated printers")
     options.add_argument("--write", metavar="DIR", help="only write the documents into DIR")
+    options.add_argument("--corpus", action="store_true",
+                         help="only time one --jsonl --jobs 2 call over fixtures' printer tables against a process each")
     args = options.parse_args(argv)
+    if args.corpus:
+        corpus(jobs=2, sample=40)
+        return 0
     sizes = [int(n) for n in args.rows.split(",")]
     printers = args.printers.split(",")
     if args.write:

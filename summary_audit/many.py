@@ -60,6 +60,8 @@ def _results(jobs: Sequence[Job], workers: int) -> Iterator[Done]:
     if workers == 1 or len(jobs) < 2:
         yield from map(run_one, jobs)
         return
+    from . import rows, verify  # noqa: F401  (imported before the fork: workers start with the pipeline loaded)
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
 
