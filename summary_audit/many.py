@@ -9,6 +9,7 @@ the exit status is the worst of all.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -60,8 +61,8 @@ def _results(jobs: Sequence[Job], workers: int) -> Iterator[Done]:
     if workers == 1 or len(jobs) < 2:
         yield from map(run_one, jobs)
         return
-    from . import rows, verify  # noqa: F401  (imported before the fork: workers start with the pipeline loaded)
-
+    for module in ("rows", "verify"):  # imported before the fork: workers start with the pipeline loaded
+        importlib.import_module(f".{module}", __package__)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
 
