@@ -366,6 +366,10 @@ def _flowing_output(row: Row, result: RowInference) -> OutputShape:
 # ---- shapes along the table ------------------------------------------------------------------
 
 
+#: the last `Connected to` entry of a cell cropped at the console's edge: more may follow.
+LINKS_CUT = "…"
+
+
 class _ShapeFlow:
     """Where each row's input comes from: the previous row, its container, or `Connected to`."""
 
@@ -397,6 +401,8 @@ class _ShapeFlow:
         inbound = row.inbound
         if not inbound:
             return self._chained(index, row)
+        if any(ref.layer == LINKS_CUT for ref in inbound):  # links past a console's edge: inputs unknown
+            return [()], ()
         if len(inbound) == 1:  # the commonest link: one layer named in full, one output
             name = inbound[0].layer
             source = self._by_name.get(name)

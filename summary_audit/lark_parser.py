@@ -15,6 +15,9 @@ from .grammar import (START_SYMBOLS, UNIT_BYTES, MAX_DIGITS, CellError, LayerCel
                       StreamRow, TotalsLine, count_value, inbound_ref, grammar_text)
 from .model import Inbound
 
+#: the notes Keras prints beside a count (`0 (unbuilt)`, tf.keras `0 (unused)`).
+PARAMS_NOTES = ("unbuilt", "unused")
+
 
 @memo.once
 def parser() -> Lark:
@@ -68,9 +71,12 @@ class _ToValues(Transformer):
         dims = [c for c in children if not (isinstance(c, Token) and c.type in ("CLOSE", "CLOSE_LIST"))]
         return ShapeCell(shape=tuple(dims), cut=not closed, open_end=not closed)
 
+    def dict_entry(self, children: List[Any]) -> ShapeCell:
+        return children[-1]  # type: ignore[no-any-return]  # (the shape; the output's key is a name only)
+
     def shape_list(self, children: List[Any]) -> ShapeCell:
         shapes = [c for c in children if isinstance(c, ShapeCell)]
-        closed = isinstance(children[-1], Token) and children[-1].type in ("CLOSE_LIST", "CLOSE")
+        closed = isinstance(children[-1], Token) and children[-1].type in ("CLOSE_LIST", "CLOSE", "CLOSE_DICT")
         return ShapeCell(shape=tuple(s.shape for s in shapes),
                          cut=not closed or any(s.cut for s in shapes), open_end=shapes[-1].cut)
 
@@ -82,6 +88,11 @@ class _ToValues(Transformer):
 
     def note(self, children: List[Token]) -> str:
         return str(children[0])
+
+    def cut_note(self, children: List[Token]) -> str:
+        """`(unb…`: the note it begins (Keras 3 writes one, `unbuilt`), else as printed."""
+        stem = str(children[0]).rstrip("…")
+        return next((note for note in PARAMS_NOTES if note.startswith(stem)), stem)
 
     def params_cell(self, children: List[Any]) -> ParamsCell:
         return ParamsCell(count=count_value(children[0]), note=children[1] if len(children) > 1 else None)

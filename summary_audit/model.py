@@ -158,6 +158,17 @@ class Inbound(NamedTuple):
     text: str = ""
 
 
+class CellRepair(NamedTuple):
+    """What was read into a row's text to read it (an OCR'd `2S6` read as `256`): the kind of
+    repair (`text.cells.CELL_FIXES`), the input line, the cell's role, the text before and after."""
+
+    kind: str
+    line: int
+    role: str
+    before: str
+    after: str
+
+
 class Row(NamedTuple):
     """One layer row as printed, with every cell already parsed. (A named tuple: a long table
     makes one a row, and a tuple is made in C; immutable all the same.)"""
@@ -179,6 +190,8 @@ class Row(NamedTuple):
     truncated: bool = False
     #: the output shape was cut at the column edge (``[(None, 10, 6), (Non``): a prefix only.
     shape_cut: bool = False
+    #: what was read into the row's cells to read it (none for a row read as printed).
+    repairs: Tuple[CellRepair, ...] = ()
 
     @property
     def connected_to(self) -> Tuple[str, ...]:
@@ -197,6 +210,8 @@ class Totals:
     sizes: Mapping[str, float] = field(default_factory=dict)
     #: 1-based input line of each totals line, keyed like the counts.
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: the counts (keyed like them) whose lines were read through repairs (an OCR'd `8（o.oo B)`).
+    repaired: Tuple[str, ...] = ()
 
 
 class Code(str, Enum):
@@ -214,7 +229,13 @@ class Code(str, Enum):
     INCOMPLETE_TOTALS = "incomplete-totals"
     INCOMPLETE_TABLE = "incomplete-table"
     NO_HEADER = "no-header"
+    #: a cell read through repairs (an OCR'd `2S6` read as `256`), or a header title (`Parans #`)
+    REPAIRED_CELL = "repaired-cell"
+    REPAIRED_TITLE = "repaired-title"
+    #: a row kept with a cell that could not be read (its count or shape unknown)
+    UNREAD_CELL = "unread-cell"
     ROWS_ELIDED = "rows-elided"
+    TABLE_CROPPED = "table-cropped"
     TEXT_IGNORED = "text-ignored"
     # checking the rows
     PARAM_MISMATCH = "param-mismatch"

@@ -239,11 +239,13 @@ def _ref(ref: Inbound, known: Dict[str, object], calls: Dict[str, int], line: in
 
 
 def _unique(name: str, known: Sequence[str]) -> str:
-    """Keras wants unique names; cut names (`expanded_conv_dept…`) repeat. A repeat gets a
-    number instead of its `…`, as Keras would name it."""
-    if name not in known:
-        return name
-    base, count = name.rstrip("…"), 2
+    """Keras wants unique names that are valid scopes (tf_keras refuses `…`); cut names
+    (`expanded_conv_dept…`) repeat. A cut name loses its `…`, and a repeat gets a number, as
+    Keras would name it."""
+    base = name.rstrip("…")
+    if base not in known and name not in known:
+        return base
+    count = 2
     while f"{base}_{count}" in known:
         count += 1
     return f"{base}_{count}"

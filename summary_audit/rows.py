@@ -20,12 +20,15 @@ from .grammar import (CellError, LayerCell, ParamsCell, ShapeCell, StreamRow, To
                       layer_cell_parts, parse_cell, read_connected_cell, read_shape_cell)
 from .layers import REGISTRY
 from .shapes import one_output
-from .model import Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
+from .model import CellRepair, Code, Document, Finding, Inbound, OutputShape, ReadError, Row, Summary, Totals
 from .text import (FENCE_LINE, LINKS_ONLY, MODEL_LINE, ROW_LIKE, TOTALS_LINE, Block, Line, clean_lines, decode,
                   document_lines, joined_texts, may_hold_a_row,
                   find_blocks, is_rule_line)
-from .printers import DELIMITERS, LAYER, PARAMS, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
-from .printers.layout import Layout, frame_depth, header_roles, is_delimited, titles_run_together
+from .printers import DELIMITERS, LAYER, PARAMS, ROLES, SHAPE, Printer, TableRows, for_lines, for_rows, table_lines
+from .printers.keras3 import HEADER_SEARCH, box_header, cropped_note
+from .printers.titles import HEADER_WORDS
+from .text.cells import Applied, is_misread_totals, nearest_type, repair_cells, repair_steps, repair_totals
+from .printers.layout import Layout, frame_depth, header_roles, is_delimited, title_repairs, titles_run_together
 
 #: the cells of a line that are not cut into columns (read whole, or not a row).
 NO_CELLS: Tuple[str, ...] = ()
@@ -110,8 +113,9 @@ def _nothing_found(text: str) -> ReadError:
 def parse_block(block: Block) -> Summary:
     if block.headerless:
         return _parse_headerless(block)
-    lines = list(block.lines)
-    header_index = next((i for i, line in enumerate(lines) if "Layer" in line.text and header_roles(line.text)), None)
+    lines = _one_header_line(list(block.lines))
+    header_index = next((i for i, line in enumerate(lines) if any(word in line.text for word in HEADER_WORDS)
+                         and header_roles(line.text)), None)
     if header_index is None:
         first = lines[0]
         raise SummaryAuditError("a table header without the columns 'Layer (type)' ... 'Param #': "
@@ -119,13 +123,34 @@ def parse_block(block: Block) -> Summary:
     header = lines[header_index]
     if not header.collapsed and not is_delimited(header.text) and titles_run_together(header.text):
         header = header._replace(collapsed=True)  # its columns line up with nothing: rows read whole
-    findings: List[Finding] = []
+    findings: List[Finding] = [Finding("info", header.number, "repaired-title",
+                                       f"header title {repair.before!r} read as {repair.after!r}")
+                               for repair in title_repairs(header.text)]
     table = _read_table(header, lines[_skip_header_continuation(lines, header_index):], findings)
     if table.totals is None:
         _table_cut_off(table.rows, findings, lines[-1].number)
     return Summary(model_name=_model_name(lines[:header_index]), format=table.printer.format,
                    start_line=lines[0].number, end_line=lines[-1].number, rows=table.rows, totals=table.totals,
-                   findings=tuple(findings), origin=block.origin, columns=table.columns, gaps=table.gaps)
+                   findings=tuple(findings), origin=block.origin, columns=table.columns,
+                   gaps=_with_unread_rows(table.gaps, findings))
+
+
+def _with_unread_rows(gaps: Tuple[int, ...], findings: Sequence[Finding]) -> Tuple[int, ...]:
+    """Where rows were left out: the paste's `...`, and every line that held a row the table
+    could not read (its row is missing: no chain of shapes runs across it, and the rows shown
+    need not add up to the totals)."""
+    unread = [f.line for f in findings if f.code == "bad-row" and f.severity == "error" and f.line is not None]
+    return tuple(sorted(set(gaps).union(unread))) if unread else gaps
+
+
+def _one_header_line(lines: List[Line]) -> List[Line]:
+    """A box header rich wrapped, cut or cropped (`printers.box_header`), as one line."""
+    found = box_header([line.text for line in lines[:HEADER_SEARCH]])
+    if found is None:
+        return lines
+    first, last, text = found
+    lines[first:last + 1] = [lines[first]._replace(text=text)]
+    return lines
 
 
 def _parse_headerless(block: Block) -> Summary:
@@ -167,9 +192,11 @@ def _read_table(header: Line, body: Sequence[Line], findings: List[Finding]) -> 
     lines = table_lines(header.text, joined_texts(body), header.collapsed)
     printer = for_lines(lines)
     layout = printer.layout_for(lines)
+    if layout.open_roles:
+        findings.append(Finding("warning", header.number, Code.TABLE_CROPPED, cropped_note(layout)))
     cut = _cut_rows(body, header.collapsed, layout, printer, findings)
     wrapped = _has_wrapped_cells(cut.rows)
-    rows = tuple(_read_rows(cut.rows, printer, findings))
+    rows = tuple(_known_types(_read_rows(cut.rows, printer, findings), findings))
     totals = _read_totals(cut.totals, findings)
     return _Table(for_rows(printer, TableRows(lines, rows, wrapped)), layout.roles, rows, totals, tuple(cut.gaps))
 
@@ -263,7 +290,9 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
     every line of a long table goes through: the common line takes no call but its cutter's.)"""
     cut = layout.cut
     delimited = layout.delimited
-    wraps = printer.wraps_names
+    # (a box that rules its rows wraps any cell below its first line, its Param # too)
+    wraps = printer.wraps_names or layout.rows_after_rules
+    open_roles = layout.open_roles
     rows: List[_RawRow] = []
     totals: List[Line] = []
     gaps: List[int] = []
@@ -284,11 +313,13 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             _add_whole_line(rows, line)
             continue
         cells = cut(text)
-        # (a row starts with its name and its Param #; below a row, unseparated, as its printer wraps)
-        if cells is not None and cells[PARAMS].strip() and cells[LAYER].strip() and \
-                (separated or not wraps or _starts_row(rows)):
-            rows.append(_RawRow(line.number, line.number, cells,
-                                0 if delimited or "|" not in text else frame_depth(text), text))
+        # (a row starts with its name and its Param # — a cropped table's maybe past the edge, an
+        # OCR'd one's maybe lost; below a row, unseparated, as its printer wraps)
+        if cells is not None and (cells[LAYER].strip() and (cells[PARAMS].strip() or open_roles) or _count_lost(cells)) \
+                and (separated or not wraps or _starts_below(rows, cells)):
+            if open_roles:
+                cells = _cropped_row_start(cells, open_roles)
+            rows.append(_RawRow(line.number, line.number, cells, _frame_depth(text, delimited), text))
             separated = False
         elif cells is not None and rows and not separated and not rows[-1].foreign:
             _continue_row(rows[-1], cells, line)
@@ -296,6 +327,57 @@ def _cut_rows(body: Sequence[Line], collapsed: bool, layout: Layout, printer: Pr
             rows.append(_RawRow(line.number, line.number, NO_CELLS, text=text, foreign=True))
     _drop_trailing_prose(rows, totals)
     return _Cut(rows, totals, gaps)
+
+
+def _frame_depth(text: str, delimited: bool) -> int:
+    """The nesting tf_keras' `|` frame around a row shows (0 in a delimited table)."""
+    return 0 if delimited or "|" not in text else frame_depth(text)
+
+
+def _cropped_row_start(cells: Tuple[str, ...], open_roles: Tuple[int, ...]) -> Tuple[str, ...]:
+    """A row of a table cropped at the console's edge: its cells at the edge and past it maybe
+    all lost (`…`: a count cut, links unknown)."""
+    return tuple(["…" if role in open_roles and not cell.strip() else cell for role, cell in enumerate(cells)])
+
+
+#: a whole layer cell, `name (Type)`, and a whole shape cell: what a row whose count an OCR
+#: engine lost still holds (`block2_pool (MaxPooling2D)   (None,8,8, 128)`).
+WHOLE_LAYER_CELL = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]\w*[)）]?\s*")
+WHOLE_SHAPE_CELL = re.compile(r"\s*[(（\[{].*(?:[)）\]}]\s*\d[\d,]*|[)）\]}]|[^\s,，]\s+\d[\d,]*)\s*")
+
+
+#: a layer cell holding a name alone, its type wrapped onto the next line (Keras 3).
+BARE_NAME_CELL = re.compile(r"\s*[A-Za-z_][\w.:/-]*\s*")
+
+
+def _count_lost(cells: Tuple[str, ...]) -> bool:
+    """A line with a whole `name (Type)` (or `name (Typ` the column edge cut, or a name whose
+    type wrapped below) and a whole shape (maybe with the count glued after it) but no count: a row whose count was lost or
+    moved (read with the count unknown, or cut apart), not a piece of the row above."""
+    return not cells[PARAMS].strip() and (WHOLE_LAYER_CELL.fullmatch(cells[LAYER]) is not None or
+                                          BARE_NAME_CELL.fullmatch(cells[LAYER]) is not None) and \
+        WHOLE_SHAPE_CELL.fullmatch(cells[SHAPE]) is not None
+
+
+#: a layer cell's start that opens a type after a name: `conv_dw_1_bn (BatchNormali`.
+OPENS_TYPE = re.compile(r"\s*[\w.:/-]+ ?[(（][A-Za-z]")
+
+
+def _starts_below(rows: Sequence[_RawRow], cells: Tuple[str, ...]) -> bool:
+    """Whether a line with a name and a count, right below a row, starts a row of its own."""
+    return _starts_row(rows) or _opens_own_row(cells)
+
+
+def _opens_own_row(cells: Tuple[str, ...]) -> bool:
+    """Below a row whose type was left open, a line with a name opening its own type and a
+    whole shape starts a row of its own (an OCR'd tf_keras table: the closing `)` of the row
+    above lost); what tf_keras wraps there is the rest of a type (`nv2D)`), no name before it."""
+    return OPENS_TYPE.match(cells[LAYER]) is not None and WHOLE_SHAPE_CELL.fullmatch(cells[SHAPE]) is not None
+
+
+def _is_totals(text: str) -> bool:
+    """A totals line, as printed or with its words misread (`Total paras:`)."""
+    return "params" in text and TOTALS_LINE.search(text) is not None or is_misread_totals(text)
 
 
 def _drop_trailing_prose(rows: List[_RawRow], totals: Sequence[Line]) -> None:
@@ -312,7 +394,7 @@ def _line_kind(text: str, marks: Dict[str, str]) -> Optional[str]:
     """`totals`, `blank`, or what `_mark_kind` makes of a line that is not a row, noted in
     `marks` by its text; None for a row. (The line's first characters first: a copy of the
     whole line only if need be.)"""
-    if "params" in text and TOTALS_LINE.search(text):
+    if "ara" in text and _is_totals(text):
         kind: Optional[str] = "totals"
     else:
         head = text[:8].lstrip(" |┃│")[:1] or text.lstrip(" |┃│")[:1]
@@ -384,7 +466,7 @@ def _starts_row(rows: Sequence[_RawRow]) -> bool:
     too (`15360` / `0`), under a type cut mid-word (`block_14_expand (Co` / `nv2D)`)."""
     if not rows or rows[-1].foreign or not rows[-1].cells:
         return True
-    return rows[-1].last_piece(LAYER).rstrip().endswith(")")
+    return rows[-1].last_piece(LAYER).rstrip().endswith((")", "）"))
 
 
 def _continue_row(row: _RawRow, cells: Tuple[str, ...], line: Line) -> None:
@@ -429,8 +511,13 @@ def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[R
         except CellError as error:
             stream = _try_stream(raw)
             if stream is not None:
+                _note_lines_left(raw, findings)
                 return stream
-            findings.append(Finding("error", raw.line, "bad-row", f"column {error.column + 1}: {error}"))
+            repaired = _repaired_row(raw, printer, findings)
+            if repaired is not None:
+                return [repaired]
+            span = f" (lines {raw.line}-{raw.end_line} read as one row)" if raw.end_line > raw.line else ""
+            findings.append(Finding("error", raw.line, "bad-row", f"column {error.column + 1}: {error}{span}"))
             return []
     stream = _try_stream(raw)
     if stream is not None:
@@ -446,6 +533,108 @@ def _read_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> List[R
         findings.append(Finding("error", raw.line, "bad-row",
                                 f"column {error.column + 1}: cannot read as a layer row: {error}"))
     return []
+
+
+def _note_lines_left(raw: _RawRow, findings: List[Finding]) -> None:
+    """A row read from its first line alone (`_try_stream`) whose lines below held a shape or
+    a count: those lines are said to be left unread, not dropped in silence (an OCR'd row
+    whose own count was lost, glued under the row above)."""
+    if raw.wrapped and (SHAPE in raw.wrapped or PARAMS in raw.wrapped):
+        left = " / ".join(piece.strip() for role in (LAYER, SHAPE, PARAMS) for piece in raw.wrapped.get(role, ()))
+        findings.append(Finding("warning", raw.line + 1, "bad-row", f"lines {raw.line + 1}-{raw.end_line} not read: "
+                                f"the row above was read from its own line alone ({left[:80]!r} left over)"))
+
+
+def _repaired_row(raw: _RawRow, printer: Printer, findings: List[Finding]) -> Optional[Row]:
+    """A row the grammar refused as printed, read through the cell repairs (`text.cells`: an
+    OCR'd screenshot's `(None，16)`, `2S6`, `Nome`), if it then reads; what was repaired is
+    kept on the row and said in a finding. None when no repair makes it read."""
+    cells = raw.joined_cells(printer.joiner)
+    row: Optional[Row] = None
+    applied: Tuple[Applied, ...] = ()
+    for cells, applied in repair_steps(cells, ROLES):  # (the fewest repairs that make it read)
+        row = _read_cells(raw, cells, printer, findings)
+        if row is not None:
+            break
+    repairs = tuple(CellRepair(a.kind, raw.line, a.role, a.before, a.after) for a in applied)
+    if row is None:
+        row = _row_unread_cell(raw, cells, printer, findings)
+    if row is None:
+        return None
+    repairs += row.repairs
+    if repairs:
+        _note_repairs(row.name, raw.line, repairs, findings)
+    return row._replace(repairs=repairs)
+
+
+def _read_cells(raw: _RawRow, cells: Tuple[str, ...], printer: Printer, findings: List[Finding]) -> Optional[Row]:
+    try:
+        return _row_from_cells(_RawRow(raw.line, raw.end_line, cells, raw.depth, raw.text), printer, findings)
+    except CellError:
+        return None
+
+
+def _row_unread_cell(raw: _RawRow, cells: Tuple[str, ...], printer: Printer, findings: List[Finding]
+                     ) -> Optional[Row]:
+    """A row whose name and type read but whose count or shape does not (an OCR engine lost
+    it or garbled it past repair): kept, that value unknown, the cell reported. The count is
+    read as 0 to go through the one reader, then made unknown."""
+    if not cells[LAYER].strip() or not (cells[SHAPE].strip() or cells[PARAMS].strip()):
+        return None
+    for role, stand_in in ((PARAMS, "0"), (SHAPE, "")):
+        tried = cells[:role] + (stand_in,) + cells[role + 1:]
+        row = _read_cells(raw, tried, printer, findings)
+        if row is None:
+            continue
+        printed = cells[role].strip()
+        if role == PARAMS and _weightless(row):
+            return row._replace(repairs=(CellRepair("count-lost", raw.line, "params", printed, "0"),))
+        _unread_cell(raw, row.name, role, printed, findings)
+        return row._replace(params=None, params_note="unread") if role == PARAMS else row
+    return None
+
+
+def _unread_cell(raw: _RawRow, name: str, role: int, printed: str, findings: List[Finding]) -> None:
+    """Say which cell of a kept row could not be read, where, and why."""
+    title, start = ("Param #", "params_cell") if role == PARAMS else ("output shape", "shape_cell")
+    column = raw.text.find(printed) + 1 if printed and printed in raw.text else None
+    why = "nothing printed"
+    if printed:
+        try:
+            parse_cell(start, printed)
+        except CellError as error:
+            why = str(error)
+    shown = printed if len(printed) <= 60 else printed[:57] + "..."
+    findings.append(Finding("warning", raw.line, "unread-cell", f"{f'column {column}: ' if column else ''}{name}: "
+                            f"{title} not read ({shown!r}: {why}): the row is kept with it unknown", column))
+
+
+def _weightless(row: Row) -> bool:
+    """A row of a class that never has weights (`Flatten`, `MaxPooling2D`, `Merge`): its lost
+    count can only be 0, the one its formula gives."""
+    specs = [REGISTRY.get(name) for name in row.class_candidates]
+    return bool(specs) and all(spec is not None and not spec.has_weights and not spec.is_container for spec in specs)
+
+
+def _note_repairs(name: str, line: int, repairs: Sequence[CellRepair], findings: List[Finding]) -> None:
+    said = "; ".join(f"{r.role} {r.before!r} read as {r.after!r} ({r.kind})" for r in repairs)
+    findings.append(Finding("info", line, "repaired-cell", f"{name}: {said}"))
+
+
+def _known_types(rows: Sequence[Row], findings: List[Finding]) -> List[Row]:
+    """Rows whose printed type the registry does not know, read as the one class it is a
+    letter or two off (`LSTH` → `LSTM`), the repair kept on the row; other rows as they are."""
+    out = list(rows)
+    for index, row in enumerate(rows):
+        if row.class_candidates or not row.type:
+            continue
+        nearest = nearest_type(row.type, tuple(REGISTRY.class_names()), row.truncated)
+        if nearest is None:
+            continue
+        repair = CellRepair("type-misread", row.line, "layer", row.type, nearest)
+        _note_repairs(row.name, row.line, (repair,), findings)
+        out[index] = row._replace(layer_class=nearest, class_candidates=(nearest,), repairs=row.repairs + (repair,))
+    return out
 
 
 def _try_stream(raw: _RawRow) -> Optional[List[Row]]:
@@ -477,15 +666,16 @@ def _row_from_cells(raw: _RawRow, printer: Printer, findings: List[Finding]) -> 
     reading = _reading(printed_type, type_cut, shape_text, params_text, trainable_text)
     connected = connected.strip()
     inbound: Tuple[Inbound, ...] = ()
+    repairs: Tuple[CellRepair, ...] = ()
     if connected:
         try:
             inbound = read_connected_cell(connected)
         except CellError as error:
-            _bad_connected(error, raw.line, findings)
+            inbound, repairs = _repaired_links(connected, raw.line, error, findings)
     name = name or ""
     printed, layer_class, output_shape, params, trainable, candidates, note, shape_cut = reading
     return _NEW_ROW((raw.line, name, printed, layer_class, output_shape, params, depth, inbound, trainable, candidates,
-                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut))
+                     note, raw.end_line, type_cut or name.endswith("…"), shape_cut, repairs))
 
 
 #: `Row(...)` from a tuple of all its fields, made in C (a long table makes one a row).
@@ -519,6 +709,22 @@ def _classes(printed_type: str, type_cut: bool) -> Tuple[Optional[str], Tuple[st
 NO_SHAPE = ShapeCell(shape=None, cut=False)
 
 
+def _repaired_links(connected: str, line: int, error: CellError, findings: List[Finding]
+                    ) -> Tuple[Tuple[Inbound, ...], Tuple[CellRepair, ...]]:
+    """A `Connected to` cell that does not read as printed, read through the cell repairs
+    (`features[0] [0]`, `dense_1[o][o]`), or else reported and left without links."""
+    (fixed,), applied = repair_cells((connected,), ("connected",))
+    if applied:
+        try:
+            inbound = read_connected_cell(fixed.strip())
+        except CellError:
+            pass
+        else:
+            return inbound, tuple(CellRepair(a.kind, line, a.role, a.before, a.after) for a in applied)
+    _bad_connected(error, line, findings)
+    return (), ()
+
+
 def _bad_connected(error: CellError, line: int, findings: List[Finding]) -> None:
     """A `Connected to` cell a printer or a paste garbled costs the links, not the row (its
     count and shape still check, and still add up)."""
@@ -548,13 +754,18 @@ def _row(line: int, end_line: int, layer: LayerCell, shape: ShapeCell, params: P
 # ---- totals ---------------------------------------------------------------------------------------
 
 
-def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
+def _totals_line(line: Line, findings: List[Finding], repaired: List[str]) -> Optional[TotalsLine]:
     """A totals line; prose glued after it (a paste collapsed onto one line) is set aside
-    with a note rather than costing the count."""
+    with a note rather than costing the count. The kind of a line read through repairs is
+    added to `repaired`."""
     text = line.text.strip()
     try:
         return parse_cell("totals_line", text)
     except CellError as error:
+        fixed = _repaired_totals_line(text, line.number, findings)
+        if fixed is not None:
+            repaired.append(fixed.kind)
+            return fixed
         head, tail = text[:error.column].rstrip(), text[error.column:]
         try:
             parsed: Optional[TotalsLine] = parse_cell("totals_line", head) if tail[:1].isalpha() else None
@@ -568,6 +779,21 @@ def _totals_line(line: Line, findings: List[Finding]) -> Optional[TotalsLine]:
             return None
         findings.append(Finding("info", line.number, "text-ignored", f"text after the totals line ignored: {tail!r}"))
         return parsed
+
+
+def _repaired_totals_line(text: str, number: int, findings: List[Finding]) -> Optional[TotalsLine]:
+    """A totals line that does not read as printed, read through the totals repairs (an OCR'd
+    `Non-trainable params:8（o.oo B)`), the repair said in a finding; None if it still does not read."""
+    fixed, applied = repair_totals(text)
+    if not applied:
+        return None
+    try:
+        parsed: TotalsLine = parse_cell("totals_line", fixed)
+    except CellError:
+        return None
+    said = "; ".join(f"{a.before!r} read as {a.after!r} ({a.kind})" for a in applied)
+    findings.append(Finding("info", number, "repaired-cell", f"totals line: {said}"))
+    return parsed
 
 
 def _one_count_each(line: Line) -> List[Line]:
@@ -585,8 +811,9 @@ def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Tot
     counts: Dict[str, int] = {}
     sizes: Dict[str, float] = {}
     where: Dict[str, int] = {}
+    repaired: List[str] = []
     for line in (piece for whole in lines for piece in _one_count_each(whole)):
-        parsed = _totals_line(line, findings)
+        parsed = _totals_line(line, findings, repaired)
         if parsed is None:
             continue
         counts[parsed.kind] = parsed.count
@@ -597,4 +824,4 @@ def _read_totals(lines: Iterable[Line], findings: List[Finding]) -> Optional[Tot
         return None
     return Totals(total=counts.get("total"), trainable=counts.get("trainable"),
                   non_trainable=counts.get("non_trainable"), optimizer=counts.get("optimizer"),
-                  sizes=sizes, lines=where)
+                  sizes=sizes, lines=where, repaired=tuple(repaired))

@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
+from . import memo
 from .infer import RowInference, infer, shape_fits
 from .layers import REGISTRY
 from .layers.base import CutNames
 from .layers.base import fmt
-from .model import Audit, Candidate, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
+from .model import Audit, Candidate, CellRepair, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
 from .printers import by_format
 from .report.common import shape_text
 
@@ -21,9 +24,51 @@ UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
 def audit(summary: Summary) -> Audit:
+    checked = _audit(summary)
+    renamed = _typed_by_name(summary, checked)
+    return checked if renamed is None else renamed
+
+
+def _typed_by_name(summary: Summary, checked: Audit) -> Optional[Audit]:
+    """A retyped table that put the wrapped layer in the parentheses and the class in the name
+    (`Bidirectional (LSTM)`, `Bidirectional_1 (LSTM)`): rows that do not fit their type but
+    are named after another class are read as that class — kept only if every such row then
+    fits (`ok`), each reading recorded as a repair; else None (the audit as printed stands)."""
+    renamed: Dict[int, Row] = {}
+    for index, row_audit in enumerate(checked.rows):
+        row = row_audit.row
+        named = _class_named(row.name) if row_audit.status == "mismatch" and not row.truncated else None
+        if named is not None and named != (row.layer_class or row_audit.layer_class):
+            repair = CellRepair("type-from-name", row.line, "layer", row.type, named)
+            renamed[index] = row._replace(layer_class=named, class_candidates=(named,), repairs=row.repairs + (repair,))
+    if not renamed:
+        return None
+    rows = tuple(renamed.get(index, row) for index, row in enumerate(summary.rows))
+    said = tuple(Finding("info", row.line, Code.REPAIRED_CELL, f"{row.name}: type {row.type!r} read as "
+                         f"{row.layer_class!r}, the class the row is named after (type-from-name)")
+                 for row in renamed.values())
+    again = _audit(replace(summary, rows=rows, findings=summary.findings + said))
+    return again if all(again.rows[index].status == "ok" for index in renamed) else None
+
+
+def _class_named(name: str) -> Optional[str]:
+    """The layer class a row's name is, its generated index aside (`Bidirectional_1`)."""
+    stem = re.sub(r"_\d+$", "", name)
+    return _classes_by_lower_name().get(stem.lower()) if stem else None
+
+
+@memo.once
+def _classes_by_lower_name() -> Dict[str, str]:
+    return {name.lower(): name for name in REGISTRY.class_names()}
+
+
+def _audit(summary: Summary) -> Audit:
     inference = infer(summary)
     findings: List[Finding] = list(summary.findings)
     rows = _with_sources_checked(summary, _row_audits(summary.rows, inference.rows, findings), findings)
+    unlinked = frozenset(f.line for f in summary.findings if f.code == Code.BAD_CONNECTED and f.line is not None)
+    if unlinked or any(row.repairs for row in summary.rows):
+        rows = _trust_repairs_that_fit(rows, findings, unlinked)
     totals = _totals_audit(summary, rows, findings)
     return Audit(summary=summary, rows=rows, totals=totals, data_format=inference.data_format,
                  status=_summary_status(rows, totals, findings), findings=tuple(findings))
@@ -64,6 +109,8 @@ _NEW_ROW_AUDIT = partial(tuple.__new__, RowAudit)
 
 def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
     best = result.best
+    if row.params is None and row.params_note == "cut":
+        return _cut_count_audit(row, result, findings)
     if best is None and result.problem:
         findings.append(Finding("error", row.line, Code.SHAPE_MISMATCH, f"{row.name}: {result.problem}"))
         return RowAudit(row=row, status="mismatch", input_shapes=result.input_shapes, messages=(result.problem,),
@@ -82,9 +129,12 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
     if best.note:
         messages.append(best.note)
     close = _close_alternatives(result)
-    if result.exact:
+    if result.exact and row.params_note == "unread":
+        messages.insert(0, "Param # not read: only the shape checked")
+        status: Status = "unverified"
+    elif result.exact:
         messages.extend(_also_fits_text(best, close))
-        status: Status = "ok"
+        status = "ok"
     else:
         status = "mismatch"
         messages.extend(_mismatch_messages(row, result, findings))
@@ -96,6 +146,20 @@ def _new_row_audit(row: Row, result: RowInference, findings: List[Finding]) -> R
                     trainable_params=best.trainable_params, non_trainable_params=best.non_trainable_params,
                     layer_class=result.layer_class,
                     also_fits=tuple(MappingProxyType(dict(c.config)) for c in close) if result.exact else ())
+
+
+def _cut_count_audit(row: Row, result: RowInference, findings: List[Finding]) -> RowAudit:
+    """A Param # the printer cut (`2,72…`, or lost past the console's edge): nothing to compare,
+    whatever the shapes say it should be — unverified, with what they say."""
+    best = result.best
+    reason = "Param # cut by the printer: not compared"
+    if best is not None and best.params is not None and result.exact:
+        reason += f" (the shapes give {best.params:,})"
+    findings.append(Finding("info", row.line, Code.UNVERIFIED_ROW, f"{row.name}: {reason}"))
+    return RowAudit(row=row, status="unverified", input_shapes=result.input_shapes,
+                    expected_params=best.params if best is not None else None,
+                    expected_shape=best.output_shape if best is not None else None, messages=(reason,),
+                    layer_class=result.layer_class)
 
 
 def _close_alternatives(result: RowInference) -> List[Candidate]:
@@ -147,10 +211,12 @@ def _mismatch_messages(row: Row, result: RowInference, findings: List[Finding]) 
 def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings: List[Finding]
                           ) -> Tuple[RowAudit, ...]:
     """Every layer a `Connected to` cell names must be a row of the table: a reference to no
-    row is a wrong cell. Asked only of tables read whole (no row left out or unread) whose
+    row is a wrong cell. Asked only of tables read whole (no row left out or unread, no cell
+    cropped at a console's edge, where a name loses its end unmarked) whose
     printer prints every layer it names, and whose graph starts at input rows (Keras 1's merged
     Sequential branches print none, and name layers they never print); never of the first row."""
-    if summary.gaps or any(f.severity == "error" for f in summary.findings) or \
+    if summary.gaps or any(f.severity == "error" or f.code in _LINKS_IN_DOUBT for f in summary.findings) or \
+            any(row.repairs or row.params_note == "unread" for row in summary.rows) or \
             not by_format(summary.format).names_every_source or not any(r.inbound for r in summary.rows) or \
             not any(map(REGISTRY.is_input_row, summary.rows)):
         return rows
@@ -167,6 +233,56 @@ def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings
     return tuple(checked)
 
 
+#: findings that say some `Connected to` cell or row name may not be whole: a cropped table's,
+#: links that did not read.
+_LINKS_IN_DOUBT = (Code.TABLE_CROPPED, Code.BAD_CONNECTED)
+
+
+def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], unlinked: FrozenSet[int]
+                            ) -> Tuple[RowAudit, ...]:
+    """A row read through repairs (an OCR'd `2S6` read as `256`), or whose `Connected to` did
+    not read (`unlinked` lines: read as if it followed the row above), is believed only where
+    it fits: one that does not is unverified, never a mismatch — and so is a row that does not
+    fit an input read from such a row, or that is blamed by such a row (`(line N)` in its
+    messages): the repair or the guess, not the table, may be wrong."""
+    doubtful = {audit.row.line for audit in rows if audit.row.repairs} | unlinked
+    names = {audit.row.name for audit in rows if audit.row.line in doubtful}
+    out: List[RowAudit] = []
+    dropped: List[int] = []
+    for index, audit in enumerate(rows):
+        if audit.status == "mismatch" and _doubted(rows, index, doubtful, names):
+            why = "read with repairs that do not fit its formulas" if audit.row.repairs else \
+                "its Connected to was not read" if audit.row.line in unlinked else \
+                "it is checked against a row read with repairs or without its links"
+            audit = audit._replace(status="unverified", messages=(f"not checked: {why}",) + audit.messages)
+            dropped.append(audit.row.line)
+        out.append(audit)
+    if dropped:
+        findings[:] = [_as_unverified(f) if f.line in dropped and f.severity == "error" and f.code in _ROW_MISMATCHES
+                       else f for f in findings]
+    return tuple(out)
+
+
+def _doubted(rows: Sequence[RowAudit], index: int, doubtful: Set[int], names: Set[str]) -> bool:
+    """Whether a row's check rests on a doubtful row: its own, its input's, or a blame's."""
+    row = rows[index].row
+    if row.line in doubtful:
+        return True
+    fed = any(ref.layer in names for ref in row.inbound) if row.inbound else \
+        index > 0 and rows[index - 1].row.line in doubtful
+    return fed or any(int(line) in doubtful for text in rows[index].messages for line in _LINE_NAMED.findall(text))
+
+
+_LINE_NAMED = re.compile(r"\(line (\d+)\)")
+_ROW_MISMATCHES = (Code.PARAM_MISMATCH, Code.SHAPE_MISMATCH)
+
+
+def _as_unverified(finding: Finding) -> Finding:
+    return Finding("warning", finding.line, Code.UNVERIFIED_ROW,
+                   f"{finding.message} (not trusted: the row, or the one it is checked against, was read with "
+                   f"repairs or without its links)")
+
+
 # ---- totals ------------------------------------------------------------------------------------
 
 
@@ -180,24 +296,42 @@ def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Fin
     problems = [_check_sum(totals, sums, optimizer, expected), _check_split(totals)]
     warnings = [_check_frozen(totals, frozen, sums.printed)] + _check_sizes(totals)
     excuse = _why_rows_cannot_add_up(summary, counted) if problems[0][1] else None
+    unchecked = False  # (a count or a row not read, a totals line read with repairs: the sum says nothing)
     if excuse is not None:
         code, why = excuse
         warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
         problems[0] = (problems[0][0], None)
+        unchecked = "could not be read" in why
+    if totals.repaired and any(text for _, text in problems):  # (a repaired count that does not fit: not trusted)
+        warnings.extend((code, totals.lines.get("total"), f"{text} (a totals line was read with repairs: not trusted)")
+                        for code, text in problems if text)
+        problems = [(code, None) for code, _ in problems]
+        unchecked = True
     errors = [(code, text) for code, text in problems if text]
     for code, text in errors:
         findings.append(Finding("error", totals.lines.get("total"), code, text))
     for code, line, text in (w for w in warnings if w):
         findings.append(Finding("warning", line, code, text))
-    status: Status = "mismatch" if errors else "ok"
+    status: Status = "mismatch" if errors else "unverified" if unchecked or excuse is not None else "ok"
+    if excuse is not None:  # rows left out, a count cut or unread: the sum the total should be is unknown
+        return TotalsAudit(totals, None, None, None, status)
+    if warnings[0] is not None and problems[1][1] is None:
+        # layers frozen where the table shows no trainable flag: the split is the printer's to
+        # know, not the rows' (it adds up, so it is not contradicted either)
+        return TotalsAudit(totals, expected + optimizer, None, None, status)
     return TotalsAudit(totals, expected + optimizer, expected - frozen, frozen, status)
 
 
 def _why_rows_cannot_add_up(summary: Summary, counted: Sequence[RowAudit]) -> Optional[Tuple[Code, str]]:
     """Rows the paste left out, or a count cut at the column edge: the rows shown need not
     add up to the total, so a sum that misses is a warning."""
+    unread = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "unread"), None)
+    if unread is not None:
+        return Code.COUNT_CUT, f"a count could not be read (line {unread})"
     if summary.gaps:
-        return Code.ROWS_ELIDED, f"rows were left out (line {summary.gaps[0]})"
+        gap = summary.gaps[0]
+        unread = any(f.line == gap and f.code == Code.BAD_ROW for f in summary.findings)
+        return Code.ROWS_ELIDED, f"a row could not be read (line {gap})" if unread else f"rows were left out (line {gap})"
     cut = next((r.row.line for r in counted if r.row.params is None and r.row.params_note == "cut"), None)
     return None if cut is None else (Code.COUNT_CUT, f"a count was cut at the column edge (line {cut})")
 
@@ -324,8 +458,8 @@ def _summary_status(rows: Sequence[RowAudit], totals: TotalsAudit, findings: Seq
     statuses = {r.status for r in rows}
     if "mismatch" in statuses:
         return "mismatch"
-    weighted_unchecked = "unverified" in statuses and any(r.status == "unverified" and (r.row.params or 0) > 0
-                                                          for r in rows)
+    weighted_unchecked = "unverified" in statuses and any(r.status == "unverified" and (
+        (r.row.params or 0) > 0 or r.row.params_note == "unread") for r in rows)
     if weighted_unchecked or totals.status == "unverified" or not rows:
         return "unverified"
     return "ok"

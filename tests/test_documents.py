@@ -88,10 +88,15 @@ def test_one_bad_row_keeps_the_others() -> None:
     lines[bad] = "conv2d_10 (Conv2D)           (None, 72, 72, 64)        1849#6"
     lines[bad] = lines[bad].replace("#", "x")
     [summary] = summary_audit.parse("\n".join(lines)).summaries
-    assert len(summary.rows) == 10
-    [finding] = [f for f in summary.findings if f.code == "bad-row"]
-    assert finding.line == bad + 1 and finding.severity == "error"
-    assert "column" in finding.message
+    assert len(summary.rows) == 11  # (the bad row kept, its count unknown: degraded per cell)
+    [kept] = [row for row in summary.rows if row.line == bad + 1]
+    assert kept.name == "conv2d_10" and kept.output_shape == (None, 72, 72, 64) and kept.params is None
+    [finding] = [f for f in summary.findings if f.code == "unread-cell"]
+    column = lines[bad].index("1849x6") + 1
+    assert finding.line == bad + 1 and finding.severity == "warning" and finding.column == column
+    assert f"column {column}:" in finding.message and "1849x6" in finding.message
+    [audit] = [r for r in summary_audit.audit(summary).rows if r.row.line == bad + 1]
+    assert audit.status == "unverified"
 
 
 def test_a_header_without_a_param_column_is_a_located_error_not_a_crash() -> None:

@@ -24,7 +24,6 @@ KNOWN: Dict[str, str] = {
     "022_keras-site-gemma-lora": "a Keras-Hub preprocessor table (`Tokenizer (type)`, `Vocab #`) is not read as a table",
     "108_claire-chang-code-widget": "spaces inserted around punctuation (`( None , 30 )`, `288 , 006`, `= = =`)",
     "122_md-table-hand-summary-vgg16": "a hand-written table: rows named in words, another table between rows and totals",
-    "123_md-table-indonesian-numbered": "a `No` column before `Layer (Type)`, the title's case changed",
 }
 
 
@@ -59,7 +58,6 @@ def test_paste_reads_as_counted(path: Path) -> None:
 FALSE_ALARMS: Dict[str, str] = {
     "022_keras-site-gemma-lora": "a Keras-Hub table's totals beside its preprocessor table",
     "080_rkeras-2018-functional-html": "an HTML table whose Connected to cells lost their alignment",
-    "122_md-table-hand-summary-vgg16": "a hand-written table whose rows are named in words",
 }
 
 

@@ -208,3 +208,22 @@ def test_a_merge_shared_by_every_time_step_is_ok(library: str) -> None:
     assert [(r.row.name, r.status, r.messages) for r in audit.rows if r.status == "mismatch"] == []
     join = next(r for r in audit.rows if r.row.name == "join")
     assert join.status == "ok" and len(join.row.inbound) == 6
+
+
+def _normalized_first(keras: Any) -> Any:
+    L = keras.layers
+    return keras.Sequential([keras.Input((6, 6, 3)), L.BatchNormalization(), L.Conv2D(4, 3), L.Flatten(),
+                             L.LayerNormalization(), L.Dense(2)], name="normalized_first")
+
+
+@pytest.mark.parametrize("library", ["keras", "tf_keras"])
+def test_a_table_whose_first_row_is_a_normalization_rebuilds(library: str) -> None:
+    """A Sequential table shows no input row: a normalization's output is its input."""
+    from summary_audit.crosscheck import cross_check
+
+    model = _normalized_first(import_library(library))
+    [summary] = summary_audit.parse(summary_text(model)).summaries
+    audit = summary_audit.audit(summary)
+    assert audit.status == "ok"
+    assert summary_audit.to_keras(summary, library=library).count_params() == model.count_params()
+    assert cross_check(audit).equal

@@ -164,10 +164,19 @@ def test_a_stale_trainable_line_is_a_warning_not_a_mismatch() -> None:
 
 
 def test_unknown_layer_is_unverified_with_a_suggestion() -> None:
-    text = SEED000.replace("dense_6 (Dense)  ", "dense_6 (Dence)  ")
+    text = SEED000.replace("dense_6 (Dense)    ", "dense_6 (Densely)  ")
     audit = audit_of(text)
     row = audit.rows[-1]
     assert row.status == "unverified" and "did you mean Dense?" in row.messages[0]
+
+
+def test_a_type_a_letter_off_one_class_is_read_as_it_and_must_fit() -> None:
+    text = SEED000.replace("dense_6 (Dense)  ", "dense_6 (Dence)  ")
+    row = audit_of(text).rows[-1]
+    assert row.row.layer_class == "Dense" and [r.kind for r in row.row.repairs] == ["type-misread"]
+    assert row.status == "ok" and row.expected_params == 513  # (512*1 + 1: the count fits Dense)
+    wrong = audit_of(text.replace("513", "514")).rows[-1]
+    assert wrong.status == "unverified" and wrong.messages[0].startswith("not checked: read with repairs")
 
 
 SHARED = """Model: "shared"
@@ -289,3 +298,15 @@ def test_a_dense_width_typo_blames_that_dense_only() -> None:
 def test_a_pooled_size_typo_blames_the_pooling_row_only() -> None:
     audit = _seed000_shape("(None, 36, 36, 64)", "(None, 63, 36, 64)")
     assert [r.row.name for r in audit.rows if r.status == "mismatch"] == ["max_pooling2d_10"]
+
+
+def test_rows_left_out_leave_the_totals_unverified_not_expected_otherwise() -> None:
+    """A paste that elides rows with `...`: the rows shown need not add up, so the totals are
+    neither wrong nor 'expected' to be the shown rows' sum — they cannot be checked."""
+    lines = SEED000.splitlines()
+    first = next(i for i, l in enumerate(lines) if l.startswith("conv2d_11"))
+    last = next(i for i, l in enumerate(lines) if l.startswith("flatten_3"))
+    audit = audit_of("\n".join(lines[:first] + ["..."] + lines[last:]))
+    assert audit.totals.status == "unverified" and audit.totals.expected_total is None
+    assert not [f for f in audit.findings if f.severity == "error"]
+    assert all(r.status != "mismatch" for r in audit.rows)

@@ -24,6 +24,10 @@ class NormalizationSpec(LayerSpec):
 
     moving = 0
 
+    def default_input(self, output: Shape, data_format: str = "channels_last") -> Optional[Shape]:
+        """A normalization keeps its input's shape: a first row's output is its input."""
+        return output
+
     def features(self, shape: Shape, data_format: str) -> Optional[int]:
         return shape[-1]
 
@@ -115,6 +119,9 @@ class Normalization(LayerSpec):
     """The preprocessing layer: mean and variance per feature plus a count, none trained."""
 
     names = ("Normalization",)
+
+    def default_input(self, output: Shape, data_format: str = "channels_last") -> Optional[Shape]:
+        return output
 
     def forward(self, config: Mapping[str, Any], input_shapes: Sequence[Shape],
                 data_format: str = "channels_last") -> Candidate:

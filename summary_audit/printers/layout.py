@@ -6,11 +6,15 @@ reading a long table: the common line is cut by slices checked in C.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+from ..memo import cached
 from .base import COLUMN_TITLES, DELIMITERS, ROLES, TableLines
+from .titles import IGNORE, TitleRepair, read_titles
 
 #: a table's line → its cells in `ROLES` order (None: not cut into this table's columns).
 Cutter = Callable[[str], Optional[Tuple[str, ...]]]
@@ -24,6 +28,13 @@ class Layout:
     roles: Tuple[str, ...]
     delimited: bool
     cut: Cutter
+    #: a box drawing a rule between every two rows (Keras 3): a row starts after a rule, and a
+    #: line right below a row continues it (rich wraps any cell, Param # too: `0` / `(unb…`).
+    rows_after_rules: bool = False
+    #: the table was cropped at the console's edge: the `ROLES` indices of its columns at and
+    #: past the edge (() : not cropped). Their cells on a row's first line may be all past it
+    #: (`…`: a count cut, links unknown).
+    open_roles: Tuple[int, ...] = ()
 
 
 def layout_of(table: TableLines) -> Layout:
@@ -34,18 +45,58 @@ def layout_of(table: TableLines) -> Layout:
 
 
 def header_roles(header: str) -> Tuple[Tuple[str, int], ...]:
-    """(role, start column) for each column the header names, left to right."""
+    """(role, start column) for each column the header names, left to right: its titles as
+    printed, or else as `titles.read_titles` reads them (misread titles, index columns)."""
+    return header_reading(header)[0]
+
+
+def title_repairs(header: str) -> Tuple[TitleRepair, ...]:
+    """The titles `header_roles` read other than as printed (none when it read them as printed)."""
+    return header_reading(header)[1]
+
+
+@cached(maxsize=4096)
+def header_reading(header: str) -> Tuple[Tuple[Tuple[str, int], ...], Tuple[TitleRepair, ...]]:
+    """`header_roles` and `title_repairs` of a header: the printed titles when they cover
+    the line's words (or when the tolerant reading cuts the same columns), else the tolerant
+    reading, else what the printed titles found (maybe nothing)."""
+    strict, covered = _strict_roles(header)
+    if strict and covered:
+        return strict, ()
+    tolerant = read_titles(header)
+    if tolerant is not None and DELIMITERS.search(header) is None:
+        # (before the layer title of a table cut at columns, a number or a word is a line's
+        # mark, not a column: the layer column takes what stands left of it, as a lost margin)
+        tolerant = tolerant._replace(roles=tuple(itertools.dropwhile(lambda pair: pair[0] == IGNORE, tolerant.roles)))
+    if tolerant is None:
+        return strict, ()
+    if tolerant.roles == strict:  # (the printed titles cut the same columns: what was misread is said all the same)
+        return strict, tolerant.repairs
+    return tolerant.roles, tolerant.repairs
+
+
+def _strict_roles(header: str) -> Tuple[Tuple[Tuple[str, int], ...], bool]:
+    """The titles as printed (`COLUMN_TITLES`), and whether they cover every word of the line."""
     text = header
     found: List[Tuple[str, int]] = []
     position = 0
+    left = []
     for role, pattern in COLUMN_TITLES:
         match = pattern.search(text, position)
         if match is None:
             continue
         found.append((role, match.start()))
+        left.append(text[position:match.start()])
         position = match.end()
+    left.append(text[position:])
     roles = [role for role, _ in found]
-    return tuple(found) if roles[:1] == ["layer"] and "params" in roles else ()
+    if roles[:1] != ["layer"] or "params" not in roles:
+        return (), False
+    return tuple(found), not any(map(_WORDY.search, left))
+
+
+#: what makes text between titles a word: a header's leftovers are spaces, bars, `…`.
+_WORDY = re.compile(r"[^\W_]")
 
 
 def is_delimited(header: str, collapsed: bool = False) -> bool:
@@ -104,6 +155,43 @@ def bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
     return cells
 
 
+def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
+    """`bars_cutter` for a box cropped at the console's edge: a line stops inside its last
+    visible column (that cell marked cut, `…`, unless its padding space shows it whole) or at
+    a bar before it (the columns past it empty)."""
+    names = [role for role, _ in roles]
+    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+
+    def cells(text: str) -> Optional[Tuple[str, ...]]:
+        stripped = text.strip()
+        pieces = DELIMITERS.split(stripped)
+        if pieces and not pieces[0].strip():
+            del pieces[0]
+        if not pieces or len(pieces) > len(names) + 1:
+            return None
+        if stripped[-1] in "┃│|":
+            del pieces[-1]
+        elif pieces[-1].strip() and not text.endswith(" "):
+            pieces[-1] = _cut_at_edge(names[len(pieces) - 1], pieces[-1].rstrip())
+        if len(pieces) > len(names):
+            return None
+        pieces.extend([""] * (len(names) + 1 - len(pieces)))  # (past the edge, and a column the table lacks)
+        return in_role_order(pieces)  # type: ignore[no-any-return]
+
+    return cells
+
+
+def _cut_at_edge(role: str, piece: str) -> str:
+    """A cell the console's edge cut, marked as its printer marks a cut (`…`): a name or a count;
+    links get ` …` (more may follow). A type or shape closed by its bracket is whole; one left
+    open the grammar reads as cut already."""
+    if role == "connected":
+        return piece + " …"
+    if role == "params" or (role == "layer" and not piece.endswith(")")):
+        return piece + "…"
+    return piece
+
+
 def columns_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
     """`_positional_cells` for one header's columns, with a shortcut for the common line: one
     reaching past the last column start, with spaces before every column start and in the
@@ -156,6 +244,23 @@ def _positional_cells(text: str, roles: Sequence[Tuple[str, int]]) -> Dict[str, 
     return cells
 
 
+_NUMBER_CHARS = frozenset("0123456789,")
+
+
+def _number_across(text: str, boundary: int) -> Optional[int]:
+    """Where a number that a column boundary cuts in two starts, when it stands after a space
+    and after no open shape (a right-aligned count an OCR'd screenshot set a place or three
+    left: `(None，4096)   16,781,312`); None otherwise."""
+    if text[boundary] not in _NUMBER_CHARS or text[boundary - 1] not in _NUMBER_CHARS:
+        return None
+    start = boundary - 1
+    while start > 0 and text[start - 1] in _NUMBER_CHARS and boundary - start < 12:
+        start -= 1
+    if start == 0 or text[start - 1] != " " or text[:start].rstrip().endswith((",", "(", "[")):
+        return None
+    return start
+
+
 def _unframe(text: str) -> str:
     """Blank out tf_keras' `|` frame around nested rows, keeping every column in place."""
     if "|" not in text:
@@ -174,6 +279,9 @@ def _snap(text: str, boundary: int) -> int:
     then `2800`, printed `13, 132800`)."""
     if boundary <= 0 or boundary >= len(text) or text[boundary - 1] == " ":
         return boundary
+    number = _number_across(text, boundary)
+    if number is not None:
+        return number
     start = boundary - 1
     while start > 0 and text[start - 1] != " " and boundary - start < 3:
         start -= 1

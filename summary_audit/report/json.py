@@ -195,6 +195,14 @@ def _row(audit: RowAudit) -> Dict[str, Any]:
     if audit.input_shapes and "input_shape" not in inferred:
         shapes = [shape_json(s) for s in audit.input_shapes]
         inferred["input_shape"] = shapes[0] if len(shapes) == 1 else shapes
+    written = _row_fields(audit, row, inferred)
+    if row.repairs:  # (only a row read through repairs has the key: every other report stays as it was)
+        written["repairs"] = [{"kind": r.kind, "line": r.line, "cell": r.role, "before": r.before, "after": r.after}
+                              for r in row.repairs]
+    return written
+
+
+def _row_fields(audit: RowAudit, row: Any, inferred: Dict[str, Any]) -> Dict[str, Any]:
     return {
         "line": row.line,
         "end_line": row.end_line or row.line,

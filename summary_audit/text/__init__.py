@@ -4,6 +4,9 @@
 - `documents`: notebooks, notebook JSON excerpts, HTML, terminal colours → numbered `Line`s;
 - `repairs`: one `Repair` per kind of paste damage (its trigger, its fix), run page by page,
   line by line and block by block, each change recorded as an `AppliedRepair`;
+- `cells`: one `CellFix` per kind of damage inside a row's cells (an OCR'd screenshot's `(None，16)`,
+  `2S6`, `Nome`, cells glued or split) and a totals line's, tried on what the grammar refused, each
+  change kept on the row (`CellRepair`) for the row to fit its formulas or stay unverified;
 - `blocks`: the tables a page holds, and the rows quoted without a header;
 - `lines`: the records handed on (`Line`, `Page`, `Block`) and what a line is.
 """

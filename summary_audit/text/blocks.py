@@ -13,8 +13,10 @@ import re
 from operator import itemgetter
 from typing import List, Optional, Sequence, Tuple
 
+from ..printers.keras3 import HEADER_BOXES
 from .lines import (FENCE_LINE, MODEL_LINE, TOTALS_LINE, AppliedRepair, Block, Line, Page, is_header, is_rule_line,
                     joined_texts, lines_holding, may_be_row)
+from ..printers.titles import HEADER_WORDS, looks_like_header
 from .repairs import repair_block
 
 
@@ -22,6 +24,7 @@ def find_blocks(page: Page, origin: Optional[str] = None) -> List[Block]:
     """Every stretch of lines that holds one table, each from its header to its totals."""
     lines, text = page.lines, page.text
     headers = [(i, at) for i, at in lines_holding(text, "Layer") if is_header(lines[i].text)]
+    headers = _with_misread_headers(lines, text, headers)
     blocks: List[Block] = []
     spans: List[Tuple[int, int]] = []
     for k, (header, at) in enumerate(headers):
@@ -39,6 +42,16 @@ def find_blocks(page: Page, origin: Optional[str] = None) -> List[Block]:
     if not tails:
         return blocks
     return [block for _, block in sorted(list(zip(spans, blocks)) + tails, key=lambda item: item[0])]
+
+
+def _with_misread_headers(lines: Sequence[Line], text: str, headers: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """The headers found, and those whose titles were misread (`printers.titles`: an OCR'd
+    screenshot's `Layer (tvpe)  0utput Shape  Parans #`, a retyped `Layer (Type)`), looked
+    for on the lines holding `ayer` or `Para` that are not headers already."""
+    found = {i for i, _ in headers}
+    misread = [(i, at) for word in HEADER_WORDS for i, at in lines_holding(text, word)
+               if i not in found and looks_like_header(lines[i].text)]
+    return sorted(set(headers + misread)) if misread else headers
 
 
 def _block(page: Page, start: int, end: int, origin: Optional[str], whole: Optional[str] = None,
@@ -143,6 +156,10 @@ def _rows_above(lines: Sequence[Line], totals: int, floor: int) -> int:
     return start
 
 
+#: the bars a box header stands between.
+HEADER_BARS = frozenset(bar for _, _, bar, _ in HEADER_BOXES)
+
+
 def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) -> int:
     """Reach back from the header over rules and blank lines to a `Model:` line."""
     floor = 0
@@ -152,17 +169,23 @@ def _block_start(lines: Sequence[Line], header: int, previous: Optional[Block]) 
                       and lines[i] is previous.lines[-1]), 0)
     start = header
     fenced = False  # (past a fence only a `Model:` line moves the start: one printed apart, in a code block of its own)
+    bar = lines[header].text.lstrip()[:1]
     for i in range(header - 1, max(floor, header - 6) - 1, -1):
         text = lines[i].text.replace("?", " ").strip()
         if MODEL_LINE.match(lines[i].text):
             return i
         fence = FENCE_LINE.match(text) is not None
-        if text and not fence and not is_rule_line(lines[i].text.replace("?", "━")):
+        if text and not fence and not is_rule_line(lines[i].text.replace("?", "━")) and not _header_above(text, bar):
             break
         fenced = fenced or fence
         if not fenced:
             start = i
     return start
+
+
+def _header_above(text: str, bar: str) -> bool:
+    """The first lines of a box header rich wrapped (`┃ │ Output ┃ Param ┃` above `┃ Layer (type) ┃ Shape ┃ # ┃`)."""
+    return bar in HEADER_BARS and text[:1] == bar and not any(ch.isdigit() for ch in text)
 
 
 def _block_end(lines: Sequence[Line], header: int, limit: int, first: Optional[int] = None) -> int:

@@ -27,6 +27,7 @@ from collections import Counter
 from operator import itemgetter
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple, Union
 
+from ..printers.keras3 import BOX_JOINS, BOX_STROKES
 from .lines import (FENCE_LINE, TOTALS_LINE, AppliedRepair, Line, Page, is_header, is_rule_line, joined_texts, lines_holding,
                     may_be_row, text_of)
 
@@ -235,8 +236,11 @@ SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\
                                     "\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 SPACE_LIKE.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None))
 QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
+#: a rule as one piece: runs of strokes and the box's junctions between them (a box rule wider
+#: than `COLLAPSED_WIDTH` is one rule, not a table's lines glued at its runs).
+_WHOLE_RULE = f"[{BOX_JOINS}]?[_={BOX_STROKES}]{{8,}}(?:[{BOX_JOINS}][_={BOX_STROKES}]+)*[{BOX_JOINS}]?"
 #: where a collapsed table's lines were glued together.
-COLLAPSE_SPLIT = re.compile(r"([_=━─]{8,})|(?=(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:)"
+COLLAPSE_SPLIT = re.compile(f"({_WHOLE_RULE})" r"|(?=(?:Total|Trainable|Non-trainable|Optimizer)\s+params\s*:)"
                             r"|(?=\bModel\s*:)|(?=Layer\s*\(\s*type\s*\))")
 #: how wide a line must be to be a whole table collapsed onto it.
 COLLAPSED_WIDTH = 120
@@ -275,9 +279,13 @@ def strip_comment(text: str) -> str:
         end = match.start()  # `Param` then white space up to here keeps the `#`
         while end >= 0 and text[end].isspace():
             end -= 1
-        if not text.endswith("Param", 0, end + 1):
+        if not text.endswith("Param", 0, end + 1) and text[match.end():].lstrip(" ")[:1] not in CELL_BARS:
             return text[:match.start()]
     return text
+
+
+#: a `#` alone in a table's cell (`┃     # ┃`: rich wrapped `Param #` onto two lines) is a title.
+CELL_BARS = frozenset("┃│|")
 
 
 # ---- block repairs -----------------------------------------------------------------------------
