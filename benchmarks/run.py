@@ -19,6 +19,8 @@ exit 0 on the seed 000 table does (exit 1).
 (c) peak memory of parse + audit (tracemalloc, in a fresh process) over the input's size.
 (d) inputs built to be slow (deep brackets, one very long line, many short ones): ten times the
     input must cost at most twelve times the time.
+(e) real printed models (benchmarks/real_models.py), per printer: parse + audit in-process and
+    `check --json` end to end (--quick: Keras 3 and tf.keras, 1,000 rows), each beside its spell.
 """
 
 from __future__ import annotations
@@ -303,6 +305,22 @@ def hostile(report: Report, base: int) -> None:
                    f"<= {MAX_GROWTH:.0f}x", growth <= MAX_GROWTH or large < 0.05)
 
 
+# ---- (e) real printed models ----------------------------------------------------------------------------
+
+
+def real_models(report: Report, printers: Sequence[str], size: int, repeat: int) -> None:
+    print(f"(e) real printed models (benchmarks/real_models.py: fixtures' application and zoo tables), "
+          f"{size:,} rows, best of {repeat}, taking turns")
+    import real_models as real
+
+    with tempfile.TemporaryDirectory(prefix="summary-audit-real-") as folder:
+        figures = real.measure(printers, [size], repeat, Path(folder), modes=("parse+audit", "check --json"))
+    for printer, rows_asked, mode, taken, rows, when in figures:
+        rate = rows / taken
+        target, passed = real.verdict(mode, rate)
+        report.add(f"{printer} {mode} {rows_asked:,} {when}", f"{taken:.3f} s {rate:>8,.0f} rows/s", target, passed)
+
+
 # ---- main ------------------------------------------------------------------------------------------------
 
 
@@ -323,6 +341,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     throughput(report, sizes, repeat)
     memory(report, 10_000 if args.quick else max(sizes))
     hostile(report, 20_000 if args.quick else 100_000)
+    real_models(report, ("keras3", "tf_keras") if args.quick else ("keras3", "tf_keras", "tfkeras-2.12", "keras-2.3.1"),
+                1_000 if args.quick else 10_000, repeat)
     misses = report.misses()
     print(f"{len(misses)} of {sum(1 for r in report.lines if r[3] is not None)} targets missed"
           + (f": {', '.join(m.strip(' .') for m in misses)}" if misses else ""))

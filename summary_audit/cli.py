@@ -7,6 +7,7 @@ be read (or no summary was found).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, ContextManager, Optional, Sequence, Tuple
@@ -29,10 +30,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"summary-audit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="parse a pasted model.summary() and verify every number")
-    check.add_argument("file", help="a text, markdown, HTML or notebook file; '-' for standard input")
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="text, markdown, HTML or notebook files, or folders (every file under one that holds "
+                            "a summary); '-' for standard input")
     output = check.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print the JSON report")
+    output.add_argument("--json", action="store_true", help="print the JSON report (of one file)")
+    output.add_argument("--jsonl", action="store_true",
+                        help="one JSON report a line, a file each, in the order given (its `source`: the path)")
     output.add_argument("--markdown", action="store_true", help="print a markdown table")
+    check.add_argument("--jobs", type=int, default=1, metavar="N", help="check the files in N processes (default 1)")
     check.add_argument("--cross-check", action="store_true",
                        help="also build the model in Keras (the [tensorflow] extra) and compare it with the table")
     check.add_argument("--max-params", type=int, default=100_000_000,
@@ -105,7 +111,11 @@ def _check(args: argparse.Namespace) -> int:
     from .rows import parse
     from .verify import audit
 
-    source = args.file
+    if args.jsonl or len(args.files) > 1 or os.path.isdir(args.files[0]):
+        from .many import check_many
+
+        return check_many(args)
+    source = args.file = args.files[0]
     data = _read(source)
     try:
         document = parse(data, source)
@@ -121,6 +131,12 @@ def _check(args: argparse.Namespace) -> int:
 
         write(document, audits, sys.stdout, [{"cross_check": as_json(c)} for c in checks] if checks else None)
         print()
+    elif checks is None and not args.markdown:
+        from .report.table import write as write_table
+
+        write_table(document, audits, sys.stdout)  # (a summary at a time)
+        print()
+        _print_errors(document, source)
     else:
         text = renderer("markdown" if args.markdown else "table")(document, audits)
         if checks is not None:
@@ -128,10 +144,14 @@ def _check(args: argparse.Namespace) -> int:
 
             text = attach(text, checks)
         print(text)
-        for error in document.errors:
-            place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
-            print(f"{place}: {error.message}", file=sys.stderr)
+        _print_errors(document, source)
     return max(_status(document, audits), _cross_check_status(checks or []))
+
+
+def _print_errors(document: "Document", source: str) -> None:
+    for error in document.errors:
+        place = ":".join(str(p) for p in (source, error.line, error.column) if p is not None)
+        print(f"{place}: {error.message}", file=sys.stderr)
 
 
 def _cross_check_status(checks: Sequence[object]) -> int:

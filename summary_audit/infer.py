@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
-from .layers.base import cut_name_match, fmt
+from .layers.base import CutNames, fmt
 from .shapes import one_output, prefix_shape, same_shape, shapes_text
 from . import memo
 from .model import Candidate, Format, Inbound, OutputShape, Row, Shape, Summary, is_multi, record
@@ -383,6 +383,7 @@ class _ShapeFlow:
         #: row index → the rows whose outputs it reads, one per inbound tensor.
         self.sources: Dict[int, Tuple[int, ...]] = {}
         self._by_name: Dict[str, int] = {}
+        self._cut_names = CutNames()
         self._chain_index: Dict[int, int] = {}
         #: rows printed right after a `...` that left rows out: what they read is not shown.
         self._after_gap = _rows_after_gaps(summary) if summary.gaps else frozenset()
@@ -464,6 +465,7 @@ class _ShapeFlow:
             self._by_name[name] = index
             self.outputs[name] = output
             self.history.append((name, output))
+            self._cut_names.add(name)
 
     def _read(self, ref: Inbound) -> Tuple[int, List[Shape]]:
         """The row a `Connected to` entry names (-1: none), and the shapes it can stand for."""
@@ -476,7 +478,8 @@ class _ShapeFlow:
         """The row a `Connected to` name points at: exact, else the latest cut-name match."""
         if name in self._by_name and not name.endswith("…"):
             return self._by_name[name]
-        return next((i for i in reversed(self._by_name.values()) if cut_name_match(name, self.rows[i].name)), -1)
+        fitting = self._cut_names.matches(name)
+        return next((i for known, i in reversed(self._by_name.items()) if known in fitting), -1)
 
     def _resolve_all(self, name: str, tensor: Optional[int]) -> List[Shape]:
         shapes = [self.outputs[name]] if name in self.outputs and not name.endswith("…") \
@@ -489,7 +492,8 @@ class _ShapeFlow:
     def _cut_name_matches(self, name: str) -> List[OutputShape]:
         """Keras 3 cuts long names with `…`, in the name column and in `Connected to` alike;
         the latest layer first."""
-        return [shape for known, shape in reversed(self.history) if cut_name_match(name, known)]
+        fitting = self._cut_names.matches(name)
+        return [shape for known, shape in reversed(self.history) if known in fitting] if fitting else []
 
 
 def _rows_after_gaps(summary: Summary) -> FrozenSet[int]:

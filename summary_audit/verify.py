@@ -8,12 +8,12 @@ import re
 from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from . import memo
 from .infer import RowInference, infer, shape_fits
 from .layers import REGISTRY
-from .layers.base import cut_name_match
+from .layers.base import CutNames
 from .layers.base import fmt
 from .model import Audit, Candidate, CellRepair, Code, Finding, Row, RowAudit, Status, Summary, Totals, TotalsAudit, record
 from .printers import by_format
@@ -223,9 +223,10 @@ def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings
             not any(map(REGISTRY.is_input_row, summary.rows)):
         return rows
     names = {row.name for row in summary.rows if row.name}
+    cut = CutNames(names)
     checked = list(rows)
     for index, row in enumerate(summary.rows[1:], start=1):
-        missing = [ref.layer for ref in row.inbound if ref.layer not in names and not _cut_known(ref.layer, names)]
+        missing = [ref.layer for ref in row.inbound if ref.layer not in names and not cut.matches(ref.layer)]
         if missing:
             text = f"Connected to names {', '.join(missing)}, which is no layer of this table"
             findings.append(Finding("error", row.line, Code.UNKNOWN_SOURCE, f"{row.name}: {text}"))
@@ -237,12 +238,6 @@ def _with_sources_checked(summary: Summary, rows: Tuple[RowAudit, ...], findings
 #: findings that say some `Connected to` cell or row name may not be whole: a cropped table's,
 #: links that did not read.
 _LINKS_IN_DOUBT = (Code.TABLE_CROPPED, Code.BAD_CONNECTED)
-
-
-def _cut_known(name: str, names: Iterable[str]) -> bool:
-    """A name cut at the column edge (`batch_normalizat…`) names the row it begins, and a
-    row's cut name the references it begins."""
-    return any(cut_name_match(name, known) for known in names)
 
 
 def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], unlinked: FrozenSet[int],

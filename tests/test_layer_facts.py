@@ -147,3 +147,25 @@ def test_shapes_have_one_text_and_one_unwrap() -> None:
     assert shape_text((None, 28, 28, 1)) == "(None, 28, 28, 1)" and shape_text((None,)) == "(None,)"
     assert shape_text(((None, 3), (None, 4))) == "[(None, 3), (None, 4)]" and shape_text(None) == ""
     assert shapes_text([(None, 3), (None, 4)]) == "(None, 3), (None, 4)"
+
+
+def test_cut_names_finds_what_cut_name_match_finds() -> None:
+    """The index of infer and verify answers as the one-pair test does, over names made to
+    collide: short and long (the 20-character edge), cut with `…` or not, prefixes of each other."""
+    import random
+
+    from summary_audit.layers.base import CutNames, cut_name_match
+
+    chance = random.Random(17)
+
+    def name() -> str:
+        text = "".join(chance.choice("ab_") for _ in range(chance.choice([0, 1, 3, 19, 20, 21, 24])))
+        return text + "…" * chance.choice([0, 0, 1])
+
+    for _ in range(400):
+        names = [name() for _ in range(chance.randint(0, 10))]
+        index = CutNames(names)
+        for known in names + [name() for _ in range(5)]:
+            query = known[:chance.randint(0, len(known))] + chance.choice(["", "…"])
+            for asked in (known, query):
+                assert index.matches(asked) == {k for k in names if cut_name_match(asked, k)}

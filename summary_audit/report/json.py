@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # (the C function when built)
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from .. import __version__
 from ..model import AppliedRepair, Audit, Document, Finding, ReadError, RowAudit, TotalsAudit
@@ -52,9 +53,24 @@ def report(document: Document, audits: Sequence[Audit],
     return {
         "version": __version__,
         "source": document.source,
-        "summaries": _Lazy(_summary(audit, more[i] if i < len(more) else {}) for i, audit in enumerate(audits)),
+        "summaries": _Lazy((_summary(audit, more[i] if i < len(more) else {}) for i, audit in enumerate(audits)),
+                           nested=True),
         "errors": [_error(error) for error in document.errors],
     }
+
+
+def plain_report(document: Document, audits: Sequence[Audit],
+                 extras: Optional[Sequence[Mapping[str, Any]]] = None) -> Dict[str, Any]:
+    """The report as plain dicts and lists: what one `json.dumps` writes whole (a `--jsonl` line)."""
+    return _plain(report(document, audits, extras))  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Lazy):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict) and any(isinstance(item, _Lazy) for item in value.values()):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 class _Chunks:
@@ -81,10 +97,12 @@ class _Chunks:
 
 
 class _Lazy:
-    """A JSON list made item by item as it is written."""
+    """A JSON list made item by item as it is written; `nested` when its items hold `_Lazy`
+    lists in turn (the summaries; a row holds none, and is laid out whole)."""
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    def __init__(self, items: Iterable[Any], nested: bool = False) -> None:
         self.items = items
+        self.nested = nested
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.items)
@@ -94,22 +112,64 @@ def _emit(value: Any, depth: int, out: "_Chunks") -> None:
     """`json.dumps(value, ensure_ascii=False, indent=2)` at this depth, streaming `_Lazy` lists."""
     inner = "\n" + INDENT * (depth + 1)
     if isinstance(value, _Lazy):
-        empty = True
+        empty, margin = True, INDENT * (depth + 1)
         for item in value:
             out.write(("[" if empty else ",") + inner)
             empty = False
-            _emit(item, depth + 1, out)
+            if value.nested:
+                _emit(item, depth + 1, out)
+            else:
+                out.write(_layout(item, margin))
         out.write("[]" if empty else "\n" + INDENT * depth + "]")
         return
     if isinstance(value, dict) and any(isinstance(item, _Lazy) for item in value.values()):
         out.write("{")
         for position, (key, item) in enumerate(value.items()):
-            out.write(("," if position else "") + inner + json.dumps(key, ensure_ascii=False) + ": ")
+            out.write(("," if position else "") + inner + encode_basestring(key) + ": ")
             _emit(item, depth + 1, out)
         out.write("\n" + INDENT * depth + "}")
         return
+    out.write(_layout(value, INDENT * depth))
+
+
+def _float(value: float) -> str:
+    """A float as the json module writes it (NaN and the infinities by their JavaScript names)."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+#: Each scalar type's JSON text, by the functions the C encoder itself calls (strings escaped in C).
+_SCALARS: Dict[type, Callable[[Any], str]] = {
+    str: encode_basestring, int: int.__repr__, float: _float, bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null"}
+
+
+def _layout(value: Any, margin: str) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` starting at `margin`: the pure-Python
+    encoder that `indent` selects was most of a long report's time; here only the layout is
+    Python (one join a container, each scalar written inline by `_SCALARS`), and anything
+    unusual (a non-string key, a type of its own) goes back to `json.dumps`."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    kind = type(value)
+    inner = margin + INDENT
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        items = [_SCALARS[type(item)](item) if type(item) in _SCALARS else _layout(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
+    if kind is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        items = [encode_basestring(key) + ": " + (_SCALARS[type(item)](item) if type(item) in _SCALARS
+                                                  else _layout(item, inner)) for key, item in value.items()]
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "}"
     text = json.dumps(value, ensure_ascii=False, indent=len(INDENT))
-    out.write(text.replace("\n", "\n" + INDENT * depth) if depth and "\n" in text else text)
+    return text.replace("\n", "\n" + margin) if margin and "\n" in text else text
 
 
 def _summary(audit: Audit, extra: Mapping[str, Any]) -> Dict[str, Any]:
@@ -218,11 +278,11 @@ def _error(error: ReadError) -> Dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    """Configs hold tuples; JSON wants lists."""
+    """Configs hold tuples; JSON wants lists. (Scalars, the commonest, are looked at first.)"""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     return str(value)

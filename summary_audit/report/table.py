@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence
+import io
+import itertools
+from typing import Sequence, TextIO
 
 from tabulate import tabulate
 
-from ..model import Audit, Document, TotalsAudit
+from ..model import Audit, Document, ReadError, TotalsAudit
 from .common import count_text, mark, repairs_text, shape_text
 
 HEADERS = ("line", "layer (type)", "output shape", "Param #", "expected", "", "why")
 
 
 def render(document: Document, audits: Sequence[Audit]) -> str:
-    parts: List[str] = [_summary(audit) for audit in audits]
-    for error in document.errors:
-        place = ":".join(str(p) for p in (document.source or "<input>", error.line, error.column) if p)
-        parts.append(f"{place}: {error.message}")
-    return "\n\n".join(parts)
+    buffer = io.StringIO()
+    write(document, audits, buffer)
+    return buffer.getvalue()
+
+
+def write(document: Document, audits: Sequence[Audit], out: TextIO) -> None:
+    """Stream the report, a summary at a time (one table each, as `render` joins them): a
+    document of thousands of summaries shows its first table at once and is never held whole."""
+    parts = itertools.chain((_summary(audit) for audit in audits), (_error(document, e) for e in document.errors))
+    for position, part in enumerate(parts):
+        out.write("\n\n" + part if position else part)
+
+
+def _error(document: Document, error: ReadError) -> str:
+    place = ":".join(str(p) for p in (document.source or "<input>", error.line, error.column) if p)
+    return f"{place}: {error.message}"
 
 
 def _summary(audit: Audit) -> str:
