@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from operator import attrgetter
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from .layers import REGISTRY, LayerQuery, LayerSpec
 from .layers.base import CutNames, fmt
@@ -222,13 +222,19 @@ def _counts_add_up(summary: Summary) -> bool:
     totals = summary.totals
     if totals is None or totals.total is None:
         return False
-    seen: set = set()
-    added = 0
-    for row in summary.rows:
-        if row.depth == 0 and row.name not in seen:
-            seen.add(row.name)
-            added += row.params or 0
+    rows = summary.rows
+    added = sum(rows[index].params or 0 for index in counted_once(rows))
     return added + (totals.optimizer or 0) == totals.total
+
+
+def counted_once(rows: Sequence[Row]) -> Iterator[int]:
+    """The indices of the rows the totals count: top-level rows, each layer once (a shared
+    layer printed twice is one set of weights; a cut name may hide different layers)."""
+    seen = set()
+    for index, row in enumerate(rows):
+        if row.depth == 0 and (row.truncated or row.name not in seen):
+            seen.add(row.name)
+            yield index
 
 
 def _blame_unchecked_input(summary: Summary, results: List[RowInference], index: int, source: int,
@@ -708,7 +714,7 @@ def _nothing_fits(name: str, spec: LayerSpec, row: Row, inputs: Tuple[Shape, ...
 
 
 #: what a layer's forward raises on a shape it cannot take
-_SHAPE_ERRORS = (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError)
+_SHAPE_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, KeyError)
 
 
 def _count_depends_on_unknown(spec: LayerSpec, config: Mapping[str, Any], inputs: Tuple[Shape, ...],
@@ -770,7 +776,7 @@ def _shared_call_clash(spec: LayerSpec, chosen: Candidate, calls: Sequence[Tuple
     for position, shape in calls:
         try:
             again = spec.forward(chosen.config, [shape], data_format)
-        except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+        except _SHAPE_ERRORS:
             continue
         if again.params is not None and chosen.params is not None and again.params != chosen.params:
             return position, (f"a shared layer: its weights ({chosen.explanation}) do not fit call "

@@ -10,8 +10,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from . import memo
-from .infer import RowInference, infer, shape_fits
+from .infer import RowInference, counted_once, infer, shape_fits
 from .layers import REGISTRY
 from .layers.base import CutNames
 from .layers.base import fmt
@@ -38,7 +37,7 @@ def _typed_by_name(summary: Summary, checked: Audit) -> Optional[Audit]:
     renamed: Dict[int, Row] = {}
     for index, row_audit in enumerate(checked.rows):
         row = row_audit.row
-        named = _class_named(row.name) if row_audit.status == "mismatch" and not row.truncated else None
+        named = REGISTRY.class_named(row.name) if row_audit.status == "mismatch" and not row.truncated else None
         if named is not None and named != (row.layer_class or row_audit.layer_class):
             repair = CellRepair("type-from-name", row.line, "layer", row.type, named)
             renamed[index] = row._replace(layer_class=named, class_candidates=(named,), repairs=row.repairs + (repair,))
@@ -50,17 +49,6 @@ def _typed_by_name(summary: Summary, checked: Audit) -> Optional[Audit]:
                  for row in renamed.values())
     again = _audit(replace(summary, rows=rows, findings=summary.findings + said))
     return again if all(again.rows[index].status == "ok" for index in renamed) else None
-
-
-def _class_named(name: str) -> Optional[str]:
-    """The layer class a row's name is, its generated index aside (`Bidirectional_1`)."""
-    stem = re.sub(r"_\d+$", "", name)
-    return _classes_by_lower_name().get(stem.lower()) if stem else None
-
-
-@memo.once
-def _classes_by_lower_name() -> Dict[str, str]:
-    return {name.lower(): name for name in REGISTRY.class_names()}
 
 
 def _audit(summary: Summary) -> Audit:
@@ -247,13 +235,14 @@ def _trust_repairs_that_fit(rows: Sequence[RowAudit], findings: List[Finding], u
     it fits: one that does not is unverified, never a mismatch — and so is a row that does not
     fit an input read from such a row, or that is blamed by such a row (`(line N)` in its
     messages): the repair or the guess, not the table, may be wrong."""
-    doubtful = {audit.row.line for audit in rows if audit.row.repairs or _touched(audit.row, retyped)} | unlinked
+    repaired = {audit.row.line for audit in rows if audit.row.repairs or _touched(audit.row, retyped)}
+    doubtful = repaired | unlinked
     names = {audit.row.name for audit in rows if audit.row.line in doubtful}
     out: List[RowAudit] = []
     dropped: List[int] = []
     for index, audit in enumerate(rows):
         if audit.status == "mismatch" and _doubted(rows, index, doubtful, names):
-            why = "read with repairs that do not fit its formulas" if audit.row.repairs or _touched(audit.row, retyped) else \
+            why = "read with repairs that do not fit its formulas" if audit.row.line in repaired else \
                 "its Connected to was not read" if audit.row.line in unlinked else \
                 "it is checked against a row read with repairs or without its links"
             audit = audit._replace(status="unverified", messages=(f"not checked: {why}",) + audit.messages)
@@ -294,7 +283,7 @@ def _as_unverified(finding: Finding) -> Finding:
 
 
 def _totals_audit(summary: Summary, rows: Sequence[RowAudit], findings: List[Finding]) -> TotalsAudit:
-    counted, sums, frozen = _counted_once(rows)
+    counted, sums, frozen = _counted_once(summary, rows)
     totals = summary.totals
     if totals is None:
         return TotalsAudit(None, sums.derived, sums.printed - frozen, frozen, "unverified")
@@ -323,13 +312,13 @@ def _excused(totals: Totals, problems: List[Tuple[Code, Optional[str]]], warning
              excuse: Optional[Tuple[Code, str]]) -> Tuple[List[Tuple[Code, Optional[str]]], bool]:
     """The problems left once what the table cannot show is allowed for (rows left out, a
     count cut or unread: the sum is a warning; a totals line read with repairs that does not
-    fit: not trusted), and whether the totals then go unchecked. Warnings are added to."""
+    fit: not trusted), and whether a repaired totals line leaves them unchecked (an excuse
+    always does: `_totals_audit`). Warnings are added to."""
     unchecked = False
     if excuse is not None:
         code, why = excuse
         warnings.append((code, totals.lines.get("total"), f"{problems[0][1]}, but {why}"))
         problems = [(problems[0][0], None)] + problems[1:]
-        unchecked = "could not be read" in why
     if totals.repaired and any(text for _, text in problems):
         warnings.extend((code, totals.lines.get("total"), f"{text} (a totals line was read with repairs: not trusted)")
                         for code, text in problems if text)
@@ -362,25 +351,17 @@ class RowSums:
     derived: int
 
 
-def _counted_once(rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], RowSums, int]:
-    """Top-level rows, each layer once (a shared layer printed twice is one set of weights);
-    the sums of their counts, and how many of those are not trained (one pass: a long
-    table walks its rows once here)."""
-    seen = set()
-    counted: List[RowAudit] = []
+def _counted_once(summary: Summary, rows: Sequence[RowAudit]) -> Tuple[List[RowAudit], RowSums, int]:
+    """The rows the totals count (`infer.counted_once`: top-level, each layer once); the sums
+    of their counts, and how many of those are not trained."""
+    counted = [rows[index] for index in counted_once(summary.rows)]
     printed_sum = derived_sum = frozen = 0
-    for audit in rows:
+    for audit in counted:
         row = audit.row
-        if row.depth != 0:
-            continue
-        name = row.name
-        if row.truncated or name not in seen:  # cut names may hide different layers
-            seen.add(name)
-            counted.append(audit)
-            params = row.params or 0
-            printed_sum += params
-            derived_sum += _derived_params(audit, params)
-            frozen += params if row.trainable is False else audit.non_trainable_params or 0
+        params = row.params or 0
+        printed_sum += params
+        derived_sum += _derived_params(audit, params)
+        frozen += params if row.trainable is False else audit.non_trainable_params or 0
     return counted, RowSums(printed_sum, derived_sum), frozen
 
 

@@ -183,6 +183,8 @@ class Registry:
         self._keras1: set = set()
         #: the classes of the model's inputs (`LayerSpec.is_input`).
         self._inputs: set = set()
+        #: class name, lower case → class name (`class_named`).
+        self._lower: Dict[str, str] = {}
 
     def register(self, spec: LayerSpec) -> LayerSpec:
         if not spec.names:
@@ -193,6 +195,7 @@ class Registry:
                 raise ValueError(f"layer name {name!r} declared twice")
             self._by_name[name] = spec
         self._classes[spec.class_name] = spec
+        self._lower[spec.class_name.lower()] = spec.class_name
         if spec.is_input:
             self._inputs.add(spec.class_name)
         _resolved.cache_clear()
@@ -207,6 +210,12 @@ class Registry:
 
     def class_names(self) -> List[str]:
         return sorted(self._classes)
+
+    def class_named(self, name: str) -> Optional[str]:
+        """The class a row's name spells, its index aside and case aside (`Bidirectional_1`:
+        a retyped table that put the class in the name); None when it spells none."""
+        stem = _NAME_NUMBER.sub("", name)
+        return self._lower.get(stem.lower()) if stem else None
 
     def named_classes(self, name: str, classes: Sequence[str]) -> Tuple[str, ...]:
         """Of these classes, the ones whose generated names `name` is (generated-name → class:

@@ -17,11 +17,10 @@ from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tup
 
 from ..memo import cached
 from ..printers.titles import edit_distance
+# fullwidth punctuation: one table, the line repair's (it reads a table's lines first; a cell the
+# grammar then refuses gets it too, where the line repair's trigger did not see a table's line)
+from .repairs import FULLWIDTH
 
-#: fullwidth and ideographic punctuation an OCR engine (or a Chinese input method) puts in a cell.
-# (the one table: the line repair's, which reads a table's lines first; a cell the grammar then
-# refuses gets it too, where the line repair's trigger did not see the line as a table's)
-from .repairs import FULLWIDTH  # noqa: E402
 #: letters OCR reads for digits, by the digit they stand for.
 DIGIT_LOOKS = str.maketrans("OoQD" "lI|i!L" "Zz" "Ss" "B" "Gb" "g" "T",
                             "0000" "111111" "22" "55" "8" "66" "9" "7")
