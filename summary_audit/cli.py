@@ -13,13 +13,12 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, ContextManager, Optional, Sequence, Tuple
 
 from . import __version__
-from .errors import SummaryAuditError
+from .errors import EXIT_MISMATCH, EXIT_OK, EXIT_UNREADABLE, SummaryAuditError
 from .speed import paused_gc
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Audit, Document
 
-EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
 #: the reader of standard output went away (`check big.txt | head -1`): the status a shell
 #: gives a command SIGPIPE ended (128 + 13), with nothing said.
 EXIT_BROKEN_PIPE = 141
@@ -86,8 +85,6 @@ def _flushed(status: int) -> int:
 def _quiet_after_broken_pipe() -> int:
     """Nothing more to write, and nothing to blame: the input was read. Standard output is
     pointed at the null device so that the interpreter's last flush cannot fail again."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -107,6 +104,7 @@ def _collector_pause(args: argparse.Namespace) -> ContextManager[None]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .corpus import read_bytes, status
     from .report import renderer
     from .rows import parse
     from .verify import audit
@@ -116,7 +114,7 @@ def _check(args: argparse.Namespace) -> int:
 
         return check_many(args)
     source = args.file = args.files[0]
-    data = _read(source)
+    data = read_bytes(source)
     try:
         document = parse(data, source)
     except SummaryAuditError as error:
@@ -145,7 +143,7 @@ def _check(args: argparse.Namespace) -> int:
             text = attach(text, checks)
         print(text)
         _print_errors(document, source)
-    return max(_status(document, audits), _cross_check_status(checks or []))
+    return max(status(audits), _cross_check_status(checks or []))
 
 
 def _print_errors(document: "Document", source: str) -> None:
@@ -226,10 +224,11 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _parse_one(path: str) -> Tuple[Optional["Document"], Optional[str]]:
     """A document with at least one summary, or the one-line `path:line:col: message` why not."""
+    from .corpus import read_bytes
     from .rows import parse
 
     try:
-        document = parse(_read(path), path)
+        document = parse(read_bytes(path), path)
     except SummaryAuditError as error:
         return None, error.located(path)
     except OSError as error:
@@ -239,29 +238,6 @@ def _parse_one(path: str) -> Tuple[Optional["Document"], Optional[str]]:
         place = ":".join(str(p) for p in (path, error and error.line, error and error.column) if p is not None)
         return None, f"{place}: {error.message if error else 'no model summary found'}"
     return document, None
-
-
-def _read(path: str) -> bytes:
-    """The file's bytes; '-' is standard input. Read up to one byte over the size limit, never
-    whole: `/dev/zero`, or a file of gigabytes, is refused in a line, not read into memory."""
-    from .text.decoding import MAX_INPUT_BYTES
-
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-    else:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
-        raise SummaryAuditError(f"input is longer than {MAX_INPUT_BYTES:,} bytes, the size limit", 1, 1)
-    return data
-
-
-def _status(document: "Document", audits: Sequence["Audit"]) -> int:
-    if not audits:
-        return EXIT_UNREADABLE
-    if any(a.status == "mismatch" for a in audits):
-        return EXIT_MISMATCH
-    return EXIT_OK
 
 
 def run() -> None:

@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Sequence, Tuple
 
-from .errors import SummaryAuditError
+from .errors import EXIT_MISMATCH, EXIT_OK, EXIT_UNREADABLE, SummaryAuditError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Audit, Document
+    from .model import Audit, Document, ReadError
 
-EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
 #: What any summary holds somewhere ("Param #" in its header, "params" in its totals), in every
 #: printer's layout and inside HTML and notebooks: a folder's other files are not parsed at all.
 _SUMMARY_HINT = re.compile(rb"param", re.IGNORECASE)
@@ -49,29 +48,54 @@ def check_file(path: str) -> Checked:
 
 
 def read(path: str) -> Tuple["Document", List["Audit"]]:
-    """One file's document and audits; its read error (`readable` False) or parse error is
-    the document's one `errors` entry."""
-    from .model import Document, ReadError
+    """One file's document and audits; its read error or parse error is the document's one
+    `errors` entry."""
+    document, audits, _ = read_checked(path)
+    return document, audits
+
+
+def read_checked(path: str) -> Tuple["Document", List["Audit"], bool]:
+    """`read`, and whether the file's bytes were read at all (False: it could not be opened,
+    or it is over the size limit): a scan leaves out a folder's file that holds no summary,
+    never one it could not read."""
+    from .model import Document
     from .rows import parse
     from .verify import audit
 
     try:
-        document = parse(_bytes(path), path)
-    except OSError as error:
-        document = Document(path, (), (ReadError(None, None, str(error.strerror or error)),))
+        data = read_bytes(path)
+    except (OSError, SummaryAuditError) as error:
+        return Document(path, (), (_read_error(error),)), [], False
+    try:
+        document = parse(data, path)
     except SummaryAuditError as error:
-        document = Document(path, (), (ReadError(error.line, error.column, error.message),))
-    return document, [audit(summary) for summary in document.summaries]
+        document = Document(path, (), (_read_error(error),))
+    return document, [audit(summary) for summary in document.summaries], True
 
 
-def _bytes(path: str) -> bytes:
-    """The file's bytes; '-' is standard input."""
+def _read_error(error: Exception) -> "ReadError":
+    from .model import ReadError
+
+    if isinstance(error, SummaryAuditError):
+        return ReadError(error.line, error.column, error.message)
+    return ReadError(None, None, str(getattr(error, "strerror", None) or error))
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's bytes; '-' is standard input. Read up to one byte over the size limit, never
+    whole: `/dev/zero`, or a file of gigabytes, is refused in a line, not read into memory."""
+    from .text.decoding import MAX_INPUT_BYTES
+
     if path == "-":
         import sys
 
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as handle:
-        return handle.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise SummaryAuditError(f"input is longer than {MAX_INPUT_BYTES:,} bytes, the size limit", 1, 1)
+    return data
 
 
 def status(audits: Sequence[Any]) -> int:
@@ -107,8 +131,10 @@ def _walk(folder: str) -> List[str]:
 
 def _may_hold_summary(path: str) -> bool:
     """A cheap look before the parse: every summary prints the word "param"."""
+    from .text.decoding import MAX_INPUT_BYTES
+
     try:
-        with open(path, "rb") as handle:
-            return _SUMMARY_HINT.search(handle.read()) is not None
+        with open(path, "rb") as handle:  # (no further than the parse would read)
+            return _SUMMARY_HINT.search(handle.read(MAX_INPUT_BYTES + 1)) is not None
     except OSError:
         return True  # (reported as that file's error)

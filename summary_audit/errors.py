@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+#: the command's exit statuses: every row and total holds; something is a mismatch; the input
+#: could not be read (or holds no summary).
+EXIT_OK, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
+
 
 class SummaryAuditError(Exception):
     """Input that cannot be read, located by 1-based line and column.

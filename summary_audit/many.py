@@ -1,6 +1,6 @@
 """`summary-audit check FILE... [DIR...] [--jobs N] [--jsonl]`: many files in one call.
 
-Each file is checked on its own (`corpus.read`), in a pool of processes when `--jobs` asks,
+Each file is checked on its own (`corpus.read_checked`), in a pool of processes when `--jobs` asks,
 and its report written as soon as every file before it is: the order given, whatever order
 the workers finish in. One file's error is that file's report, never the end of the scan;
 the exit status is the worst of all.
@@ -69,25 +69,16 @@ def _results(jobs: Sequence[Job], workers: int) -> Iterator[Done]:
 
 def run_one(job: Job) -> Done:
     """One file, as the command reports it (a worker's task: the collector held, as the command holds it)."""
-    from .corpus import read, status
+    from .corpus import read_checked, status
     from .speed import paused_gc
 
     path, named, form = job
     with paused_gc():
-        document, audits = read(path)
-        skipped = not named and not audits and not _unreadable(path)
-        if skipped:
+        document, audits, read_whole = read_checked(path)
+        if not named and not audits and read_whole:  # (a folder's file that holds no summary)
             return Done("", "", EXIT_OK, 0, True)
         output, errors = _render(document, audits, form)
         return Done(output, errors, status(audits), sum(len(a.rows) for a in audits), False)
-
-
-def _unreadable(path: str) -> bool:
-    try:
-        with open(path, "rb"):
-            return False
-    except OSError:
-        return True
 
 
 def _render(document: "object", audits: Sequence["object"], form: str) -> Tuple[str, str]:

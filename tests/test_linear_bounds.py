@@ -79,6 +79,24 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
         assert result.returncode == 2 and "size limit" in err and err.count("\n") == 1, (args, err)
 
 
+def test_a_file_over_the_limit_in_a_scanned_folder_is_that_file_s_error(tmp_path: Path) -> None:
+    """`check DIR --jsonl`: the folder's oversize file is refused as the command's one-file
+    read refuses it (its line's `errors`), and the scan goes on to the next file."""
+    import json
+
+    folder = tmp_path / "scan"
+    folder.mkdir()
+    with (folder / "a_sparse.txt").open("wb") as handle:  # (a hole of four times the limit)
+        handle.write(SAMPLE.read_bytes())
+        handle.truncate(4 * decoding.MAX_INPUT_BYTES)
+    (folder / "b_sample.txt").write_bytes(SAMPLE.read_bytes())
+    result = subprocess.run(command("check", str(folder), "--jsonl"), capture_output=True, cwd=ROOT, timeout=60)
+    sparse, sample = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert result.returncode == 2
+    assert "size limit" in sparse["errors"][0]["message"] and not sparse["summaries"]
+    assert sample["summaries"] and sample["summaries"][0]["status"] == "ok"
+
+
 @pytest.mark.parametrize("extra", [(), ("--json",), ("--markdown",)])
 def test_a_reader_gone_away_ends_the_command_quietly(tmp_path: Path, extra: Tuple[str, ...]) -> None:
     many = tmp_path / "many.txt"  # a report far longer than a pipe's buffer
