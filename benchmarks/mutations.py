@@ -25,9 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import summary_audit  # noqa: E402
-from test_mutations import corpus, mutate_params, mutate_shape  # noqa: E402
-from summary_audit.model import Row, Summary  # noqa: E402
-from typing import List, Optional, Tuple  # noqa: E402
+from test_mutations import corpus, one_edit  # noqa: E402
+from summary_audit.model import Summary  # noqa: E402
 
 
 def _adjusted(summary: Summary, old: int, new: int) -> Summary:
@@ -39,18 +38,6 @@ def _adjusted(summary: Summary, old: int, new: int) -> Summary:
     return replace(summary, totals=replace(totals, total=totals.total + delta, trainable=trainable))
 
 
-def _edit(summaries: List[Summary], rng: random.Random) -> Tuple[Summary, Row, Row]:
-    """One edit (as tests/test_mutations.py draws them): the edited summary, the row before, after."""
-    while True:
-        summary = rng.choice(summaries)
-        index = rng.randrange(len(summary.rows))
-        row = summary.rows[index]
-        changed: Optional[Row] = row._replace(params=mutate_params(row.params, rng)) \
-            if rng.random() < 0.5 and row.params is not None else mutate_shape(row, rng)
-        if changed is not None and changed != row:
-            return replace(summary, rows=summary.rows[:index] + (changed,) + summary.rows[index + 1:]), row, changed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -59,7 +46,7 @@ def main() -> None:
     rng = random.Random(20261124)
     caught = at_row = innocent = 0
     for _ in range(args.count):
-        mutated, original, row = _edit(summaries, rng)
+        mutated, original, row = one_edit(summaries, rng)
         audit = summary_audit.audit(mutated)
         hit = any(r.row.line == row.line and r.status == "mismatch" for r in audit.rows)
         caught += hit or audit.totals.status == "mismatch"

@@ -54,7 +54,8 @@ def mutate_shape(row: Row, rng: random.Random) -> Optional[Row]:
     return row._replace(output_shape=tuple(dims))
 
 
-def one_mutation(summaries: List[Summary], rng: random.Random) -> Tuple[Summary, Row]:
+def one_edit(summaries: List[Summary], rng: random.Random) -> Tuple[Summary, Row, Row]:
+    """One number of one row changed: the edited summary, the row as printed, the row edited."""
     while True:
         summary = rng.choice(summaries)
         index = rng.randrange(len(summary.rows))
@@ -65,7 +66,12 @@ def one_mutation(summaries: List[Summary], rng: random.Random) -> Tuple[Summary,
             changed = mutate_shape(row, rng)
         if changed is not None and changed != row:
             rows = summary.rows[:index] + (changed,) + summary.rows[index + 1:]
-            return replace(summary, rows=rows), changed
+            return replace(summary, rows=rows), row, changed
+
+
+def one_mutation(summaries: List[Summary], rng: random.Random) -> Tuple[Summary, Row]:
+    mutated, _, changed = one_edit(summaries, rng)
+    return mutated, changed
 
 
 def test_mutations_are_caught() -> None:

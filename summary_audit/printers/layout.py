@@ -131,11 +131,17 @@ def frame_depth(text: str) -> int:
     return text[:len(text) - len(text.lstrip("| "))].count("|")
 
 
+def _role_order(roles: Sequence[Tuple[str, int]]) -> Tuple[List[str], Callable[[List[str]], Tuple[str, ...]]]:
+    """The header's column roles in their order, and what puts a line's cells (one more at the
+    end: what a column the table lacks reads) in `ROLES` order."""
+    names = [role for role, _ in roles]
+    return names, itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+
+
 def bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
     """The cells of a box or markdown table's line, cut at its bars, for one header's columns
     (None for a line with another number of cells)."""
-    names = [role for role, _ in roles]
-    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+    names, in_role_order = _role_order(roles)
 
     def cells(text: str) -> Optional[Tuple[str, ...]]:
         stripped = text.strip()
@@ -159,8 +165,7 @@ def cropped_bars_cutter(roles: Sequence[Tuple[str, int]]) -> Cutter:
     """`bars_cutter` for a box cropped at the console's edge: a line stops inside its last
     visible column (that cell marked cut, `…`, unless its padding space shows it whole) or at
     a bar before it (the columns past it empty)."""
-    names = [role for role, _ in roles]
-    in_role_order = itemgetter(*(names.index(role) if role in names else len(names) for role in ROLES))
+    names, in_role_order = _role_order(roles)
 
     def cells(text: str) -> Optional[Tuple[str, ...]]:
         stripped = text.strip()
